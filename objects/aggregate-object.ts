@@ -1,0 +1,440 @@
+import { DurableObject } from "cloudflare:workers";
+import { type AggregateState, type AggregateType, applyEvent, type DomainEvent } from "../src/kernel/decider";
+import {
+  Code,
+  concurrencyConflict,
+  DomainError,
+  type ErrorInfo,
+  fail,
+  ok,
+  type Result,
+} from "../src/kernel/errors";
+import {
+  type Cause,
+  type Envelope,
+  type Metadata,
+  newId,
+  nowIso,
+  type OutgoingMessage,
+} from "../src/kernel/envelope";
+import { type ConfigVars, readConfig } from "../src/kernel/config";
+import { type OutboxMessage, type QueueProducers, sendToQueues } from "../queues/relay";
+import { type Context, destinationsOf, replyDestinations } from "../queues/topology";
+import { logError } from "../src/kernel/log";
+
+export type KernelEnv = Partial<QueueProducers> & ConfigVars;
+
+export interface Snapshot<S> {
+  exists: boolean;
+  version: number;
+  state: S;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredEvent {
+  version: number;
+  eventId: string;
+  name: string;
+  payload: unknown;
+  metadata: Metadata;
+  occurredAt: string;
+}
+
+/** How the last cold load was served: proves snapshots are used. */
+export interface LoadStats {
+  snapshotVersion: number;
+  eventsRead: number;
+}
+
+interface InboxMark {
+  messageId: string;
+  handler: string;
+}
+
+const relayRetryCapSeconds = 60;
+/** Safety alarm armed with every outbox write: fires only if the immediate relay never happens. */
+const relaySafetyDelayMs = 2_000;
+const sentRetentionMs = 7 * 24 * 3600 * 1000;
+
+const schema = [
+  `CREATE TABLE IF NOT EXISTS events (version INTEGER PRIMARY KEY, event_id TEXT NOT NULL,
+     name TEXT NOT NULL, payload TEXT NOT NULL, metadata TEXT NOT NULL, occurred_at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS snapshots (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+     state TEXT NOT NULL, created_at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS outbox (message_id TEXT PRIMARY KEY, name TEXT NOT NULL,
+     payload TEXT NOT NULL, metadata TEXT NOT NULL, occurred_at TEXT NOT NULL,
+     destinations TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, sent_at TEXT)`,
+  `CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (occurred_at) WHERE sent_at IS NULL`,
+  `CREATE TABLE IF NOT EXISTS inbox (message_id TEXT NOT NULL, handler TEXT NOT NULL,
+     received_at TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (message_id, handler))`,
+].join(";\n");
+
+/**
+ * The generic event-sourced Durable Object (SPEC §2.6, §5.3, §5.5). One instance per aggregate id.
+ * The only write path: decide → one transaction with events, snapshot, outbox and inbox mark → relay.
+ */
+export abstract class AggregateObject<
+  C,
+  E extends DomainEvent,
+  S extends AggregateState,
+  Env extends KernelEnv = KernelEnv,
+> extends DurableObject<Env> {
+  protected abstract readonly type: AggregateType<C, E, S>;
+
+  private state: S | null = null;
+  private createdAt = "";
+  private updatedAt = "";
+  private alarmArmed = false;
+  private relaying: Promise<void> | null = null;
+  private relayAgain = false;
+  lastLoad: LoadStats = { snapshotVersion: 0, eventsRead: 0 };
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(schema);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.alarmArmed = (await ctx.storage.getAlarm()) !== null;
+      if (!this.alarmArmed && this.hasUnsent()) this.armAlarm(Date.now());
+    });
+  }
+
+  /** A REST command. */
+  async execute(id: string, command: C, cause: Cause): Promise<Result<{ version: number }>> {
+    try {
+      const state = this.load(id);
+      const events = this.type.decider.decide(command, state);
+      const version = this.commit(state, events, cause, []);
+      return ok({ version });
+    } catch (error) {
+      return this.failure(error, cause);
+    }
+  }
+
+  /**
+   * A command that arrived as a message. The inbox mark (message id, handler) commits with its effects,
+   * so a redelivery returns the recorded result and changes nothing. A command that carries a reply
+   * channel is answered with am.Success / am.Failure in the same transaction (SPEC §4.3); without one,
+   * a rule violation is returned unrecorded so the consumer retries it.
+   */
+  async handle(id: string, handler: string, message: Envelope, command: C): Promise<Result<{ version: number }>> {
+    const cause = { correlationId: message.metadata.correlationId, causationId: message.id };
+    const mark = { messageId: message.id, handler };
+    try {
+      const recorded = this.recordedResult(mark);
+      if (recorded) return recorded;
+      const state = this.load(id);
+      const replyChannel = message.metadata.COMMAND_REPLY_CHANNEL;
+      let events: E[];
+      try {
+        events = this.type.decider.decide(command, state);
+      } catch (error) {
+        if (!(error instanceof DomainError) || replyChannel === undefined) throw error;
+        const result = fail(error.toInfo());
+        this.commit(state, [], cause, [this.reply(message, "am.Failure", error.toInfo(), "FAILURE")], mark, result);
+        return result;
+      }
+      const replies = replyChannel === undefined ? [] : [this.reply(message, "am.Success", {}, "SUCCESS")];
+      const result = ok({ version: state.version + events.length });
+      this.commit(state, events, cause, replies, mark, result);
+      return result;
+    } catch (error) {
+      return this.failure(error, cause);
+    }
+  }
+
+  /** The public GET: 404 when the aggregate does not exist or is hidden (e.g. removed). */
+  async get(id: string): Promise<Result<S>> {
+    try {
+      const state = this.load(id);
+      if (state.version === 0 || (this.type.visible && !this.type.visible(state))) {
+        return fail(this.type.notFound);
+      }
+      return ok(state);
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  /** The read-only view other contexts may use for cache fallbacks and gap repair (SPEC §2.7). */
+  async snapshot(id: string): Promise<Result<Snapshot<S>>> {
+    try {
+      const state = this.load(id);
+      return ok({
+        exists: state.version > 0,
+        version: state.version,
+        state,
+        createdAt: this.createdAt,
+        updatedAt: this.updatedAt,
+      });
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  async history(fromVersion: number, limit: number): Promise<Result<StoredEvent[]>> {
+    const rows = this.ctx.storage.sql
+      .exec<{ version: number; event_id: string; name: string; payload: string; metadata: string; occurred_at: string }>(
+        "SELECT * FROM events WHERE version >= ? ORDER BY version LIMIT ?",
+        fromVersion,
+        limit,
+      )
+      .toArray();
+    return ok(
+      rows.map((r) => ({
+        version: r.version,
+        eventId: r.event_id,
+        name: r.name,
+        payload: JSON.parse(r.payload),
+        metadata: JSON.parse(r.metadata),
+        occurredAt: r.occurred_at,
+      })),
+    );
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmArmed = false;
+    this.ctx.storage.sql.exec(
+      "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+      new Date(Date.now() - sentRetentionMs).toISOString(),
+    );
+    await this.runRelay();
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  private load(id: string): S {
+    if (this.state) return this.state;
+    const sql = this.ctx.storage.sql;
+    const snap = sql
+      .exec<{ version: number; state: string }>("SELECT version, state FROM snapshots ORDER BY version DESC LIMIT 1")
+      .toArray()[0];
+    let state: S = snap ? (JSON.parse(snap.state) as S) : this.type.decider.initialState(id);
+    let eventsRead = 0;
+    for (const row of sql.exec<{ name: string; payload: string }>(
+      "SELECT name, payload FROM events WHERE version > ? ORDER BY version",
+      state.version,
+    )) {
+      state = applyEvent(this.type.decider, state, { name: row.name, payload: JSON.parse(row.payload) } as E);
+      eventsRead++;
+    }
+    const times = sql
+      .exec<{ first: string | null; last: string | null }>(
+        "SELECT (SELECT occurred_at FROM events ORDER BY version LIMIT 1) AS first, (SELECT occurred_at FROM events ORDER BY version DESC LIMIT 1) AS last",
+      )
+      .one();
+    this.createdAt = times.first ?? "";
+    this.updatedAt = times.last ?? "";
+    this.lastLoad = { snapshotVersion: snap?.version ?? 0, eventsRead };
+    this.state = state;
+    return state;
+  }
+
+  // ---- the write path ------------------------------------------------------------------------
+
+  private commit(
+    state: S,
+    events: E[],
+    cause: Cause,
+    extra: (OutgoingMessage & { destinations: readonly Context[] })[],
+    inbox?: InboxMark,
+    result?: Result<unknown>,
+  ): number {
+    if (events.length === 0 && extra.length === 0 && !inbox) return state.version;
+    const occurredAt = nowIso();
+    const sql = this.ctx.storage.sql;
+    let next = state;
+    const appended: { version: number; eventId: string; event: E }[] = [];
+    const outbox: OutboxMessage[] = [];
+    const enqueue = (m: OutgoingMessage, destinations: readonly Context[], extraMeta: Partial<Metadata>, id = newId()) => {
+      if (destinations.length === 0) return; // no subscriber: nothing to send
+      const metadata = { ...cause, ...extraMeta, ...m.metadata } as Metadata;
+      outbox.push({ envelope: { id, name: m.name, payload: m.payload, metadata, occurredAt }, destinations });
+    };
+    for (const event of events) {
+      next = applyEvent(this.type.decider, next, event);
+      const eventId = newId();
+      appended.push({ version: next.version, eventId, event });
+      const aggregate = { aggregateName: this.type.name, aggregateId: state.id, aggregateVersion: next.version };
+      enqueue(event, destinationsOf(event.name), aggregate, eventId);
+      for (const m of this.type.publish(event, next)) enqueue(m, destinationsOf(m.name), aggregate);
+    }
+    for (const m of extra) enqueue(m, m.destinations, {});
+    const snapshotDue =
+      Math.floor(next.version / this.snapshotEvery()) > Math.floor(state.version / this.snapshotEvery());
+
+    try {
+      this.ctx.storage.transactionSync(() => {
+        const stored = sql.exec<{ v: number }>("SELECT COALESCE(MAX(version), 0) AS v FROM events").one().v;
+        if (stored !== state.version) throw concurrencyConflict();
+        for (const a of appended) {
+          sql.exec(
+            "INSERT INTO events (version, event_id, name, payload, metadata, occurred_at) VALUES (?, ?, ?, ?, ?, ?)",
+            a.version,
+            a.eventId,
+            a.event.name,
+            JSON.stringify(a.event.payload),
+            JSON.stringify({ correlationId: cause.correlationId, causationId: cause.causationId }),
+            occurredAt,
+          );
+        }
+        if (snapshotDue) {
+          sql.exec(
+            "INSERT INTO snapshots (version, name, state, created_at) VALUES (?, ?, ?, ?)",
+            next.version,
+            this.type.snapshotName,
+            JSON.stringify(next),
+            occurredAt,
+          );
+          sql.exec("DELETE FROM snapshots WHERE version < ?", next.version);
+        }
+        for (const m of outbox) {
+          sql.exec(
+            "INSERT INTO outbox (message_id, name, payload, metadata, occurred_at, destinations) VALUES (?, ?, ?, ?, ?, ?)",
+            m.envelope.id,
+            m.envelope.name,
+            JSON.stringify(m.envelope.payload),
+            JSON.stringify(m.envelope.metadata),
+            occurredAt,
+            JSON.stringify(m.destinations),
+          );
+        }
+        if (inbox) {
+          sql.exec(
+            "INSERT INTO inbox (message_id, handler, received_at, result) VALUES (?, ?, ?, ?)",
+            inbox.messageId,
+            inbox.handler,
+            occurredAt,
+            JSON.stringify(result ?? ok(null)),
+          );
+        }
+        // Armed inside the transaction: a crash after commit still relays, even if no request comes.
+        if (outbox.length > 0 && !this.alarmArmed) void this.ctx.storage.setAlarm(Date.now() + relaySafetyDelayMs);
+      });
+    } catch (error) {
+      this.state = null; // reload on the next request
+      throw error;
+    }
+    if (outbox.length > 0) this.alarmArmed = true;
+    if (appended.length > 0) {
+      if (state.version === 0) this.createdAt = occurredAt;
+      this.updatedAt = occurredAt;
+    }
+    this.state = next;
+    if (outbox.length > 0 && !readConfig(this.env).skipImmediateRelay) this.startRelay();
+    return next.version;
+  }
+
+  private reply(
+    command: Envelope,
+    name: string,
+    payload: unknown,
+    outcome: "SUCCESS" | "FAILURE",
+  ): OutgoingMessage & { destinations: readonly Context[] } {
+    return {
+      name,
+      payload,
+      metadata: {
+        REPLY_OUTCOME: outcome,
+        REPLY_SAGA_ID: command.metadata.COMMAND_SAGA_ID,
+        REPLY_SAGA_NAME: command.metadata.COMMAND_SAGA_NAME,
+      },
+      destinations: replyDestinations(command.metadata.COMMAND_REPLY_CHANNEL),
+    };
+  }
+
+  private recordedResult(mark: InboxMark): Result<{ version: number }> | null {
+    const row = this.ctx.storage.sql
+      .exec<{ result: string }>("SELECT result FROM inbox WHERE message_id = ? AND handler = ?", mark.messageId, mark.handler)
+      .toArray()[0];
+    return row ? (JSON.parse(row.result) as Result<{ version: number }>) : null;
+  }
+
+  private failure(error: unknown, cause?: Cause): Result<never> {
+    if (error instanceof DomainError) return fail(error.toInfo());
+    logError("aggregate command failed", error, { aggregate: this.type?.name, ...cause });
+    const info: ErrorInfo = { code: Code.Internal, message: "internal error" };
+    return fail(info);
+  }
+
+  private snapshotEvery(): number {
+    return readConfig(this.env).snapshotEvery;
+  }
+
+  // ---- outbox relay (SPEC §5.3) --------------------------------------------------------------
+
+  private startRelay(): void {
+    this.ctx.waitUntil(this.runRelay());
+  }
+
+  /** One relay at a time per object; a request during a relay makes it look again before it ends. */
+  private runRelay(): Promise<void> {
+    if (this.relaying) {
+      this.relayAgain = true;
+      return this.relaying;
+    }
+    this.relaying = this.relay().finally(() => {
+      this.relaying = null;
+    });
+    return this.relaying;
+  }
+
+  /** Sends unsent rows until none are left; on failure counts the attempt and arms a backoff alarm. */
+  private async relay(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    for (;;) {
+      this.relayAgain = false;
+      const rows = sql
+        .exec<{ message_id: string; name: string; payload: string; metadata: string; occurred_at: string; destinations: string; attempts: number }>(
+          "SELECT message_id, name, payload, metadata, occurred_at, destinations, attempts FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, rowid LIMIT 100",
+        )
+        .toArray();
+      if (rows.length === 0) return;
+      const messages: OutboxMessage[] = rows.map((r) => ({
+        envelope: {
+          id: r.message_id,
+          name: r.name,
+          payload: JSON.parse(r.payload),
+          metadata: JSON.parse(r.metadata),
+          occurredAt: r.occurred_at,
+        },
+        destinations: JSON.parse(r.destinations),
+      }));
+      let failed: Set<string>;
+      try {
+        failed = await sendToQueues(this.env, messages);
+      } catch (error) {
+        logError("outbox relay failed", error, {});
+        failed = new Set(rows.map((r) => r.message_id));
+      }
+      const sentAt = nowIso();
+      let maxAttempts = 0;
+      this.ctx.storage.transactionSync(() => {
+        for (const r of rows) {
+          if (failed.has(r.message_id)) {
+            sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?", r.message_id);
+            maxAttempts = Math.max(maxAttempts, r.attempts + 1);
+          } else {
+            sql.exec("UPDATE outbox SET sent_at = ? WHERE message_id = ?", sentAt, r.message_id);
+          }
+        }
+      });
+      if (failed.size > 0) {
+        const delaySeconds = Math.min(relayRetryCapSeconds, 2 ** (maxAttempts - 1));
+        await this.ctx.storage.setAlarm(Date.now() + delaySeconds * 1000);
+        this.alarmArmed = true;
+        return;
+      }
+      if (rows.length < 100 && !this.relayAgain) return;
+    }
+  }
+
+  private hasUnsent(): boolean {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1").toArray().length > 0;
+  }
+
+  private armAlarm(at: number): void {
+    void this.ctx.storage.setAlarm(at);
+    this.alarmArmed = true;
+  }
+}

@@ -1,0 +1,7 @@
+import type { Env } from "../src/env";
+import { type Product, type ProductCommand, type ProductEvent, productType } from "../src/stores/domain";
+import { AggregateObject } from "./aggregate-object";
+
+export class ProductObject extends AggregateObject<ProductCommand, ProductEvent, Product, Env> {
+  protected readonly type = productType;
+}

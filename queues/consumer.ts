@@ -1,0 +1,137 @@
+import type { z } from "zod";
+import { readConfig, type ConfigVars } from "../src/kernel/config";
+import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
+import { logError, logInfo } from "../src/kernel/log";
+import { type Context, parseQueueName } from "./topology";
+
+/** What a context does with one message name (SPEC §5.4). */
+export interface MessageHandler<Env, P = unknown> {
+  schema: z.ZodType<P>;
+  /** `handler` is the inbox key `<context>.<message name>` (SPEC §5.5). */
+  run(env: Env, message: Envelope<P>, handler: string): Promise<void>;
+}
+
+export type ContextHandlers<Env> = Readonly<Record<string, MessageHandler<Env, any>>>;
+export type HandlerRegistry<Env> = Partial<Record<Context, ContextHandlers<Env>>>;
+
+export interface ConsumerEnv extends ConfigVars {
+  OPS_DB: D1Database;
+}
+
+/** Defines a handler with its payload type inferred from the contract schema. */
+export const on = <Env, S extends z.ZodType>(
+  schema: S,
+  run: (env: Env, message: Envelope<z.output<S>>, handler: string) => Promise<void>,
+): MessageHandler<Env, z.output<S>> => ({ schema: schema as z.ZodType<z.output<S>>, run });
+
+/**
+ * The queue() handler: decode, validate, dispatch, then ack or retry each message on its own.
+ * After the last retry the queue moves a message to the context's dead-letter queue, whose batches
+ * land in OPS_DB.dead_letters.
+ */
+export async function consume<Env extends ConsumerEnv>(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  registry: HandlerRegistry<Env>,
+): Promise<void> {
+  const queue = parseQueueName(batch.queue);
+  if (!queue) {
+    logError("message from an unknown queue", new Error(batch.queue), { queue: batch.queue });
+    batch.retryAll();
+    return;
+  }
+  if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context);
+  const handlers = registry[queue.context] ?? {};
+  const { queueRetryBaseSeconds } = readConfig(env);
+  for (const message of batch.messages) {
+    let messageId = message.id;
+    let name = "";
+    try {
+      const envelope = decode(message.body);
+      messageId = envelope.id;
+      name = envelope.name;
+      const handler = handlers[envelope.name];
+      if (!handler) {
+        logInfo("no handler; acknowledged", { context: queue.context, messageId, name });
+        message.ack();
+        continue;
+      }
+      const payload = handler.schema.parse(envelope.payload);
+      await handler.run(env, { ...envelope, payload }, `${queue.context}.${envelope.name}`);
+      message.ack();
+    } catch (error) {
+      const handler = `${queue.context}.${name}`;
+      logError("handler failed", error, {
+        context: queue.context,
+        handler,
+        messageId,
+        attempts: message.attempts,
+      });
+      await recordFailure(env.OPS_DB, messageId, queue.context, message.attempts, error);
+      message.retry({ delaySeconds: queueRetryBaseSeconds * 2 ** (message.attempts - 1) });
+    }
+  }
+}
+
+export function decode(body: unknown): Envelope {
+  const value = typeof body === "string" ? JSON.parse(body) : body;
+  return envelopeSchema.parse(value) as Envelope;
+}
+
+async function recordFailure(
+  db: D1Database,
+  messageId: string,
+  context: Context,
+  attempts: number,
+  error: unknown,
+): Promise<void> {
+  try {
+    await db
+      .prepare(
+        `INSERT INTO delivery_failures (message_id, context, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (message_id, context) DO UPDATE SET attempts = excluded.attempts,
+           last_error = excluded.last_error, updated_at = excluded.updated_at`,
+      )
+      .bind(messageId, context, attempts, describe(error), new Date().toISOString())
+      .run();
+  } catch (dbError) {
+    logError("recording a delivery failure failed", dbError, { messageId, context });
+  }
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
+}
+
+/** Consumer of `mallbots-<context>-dlq`: keeps each dead message in OPS_DB for inspection and replay. */
+async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: Context): Promise<void> {
+  for (const message of batch.messages) {
+    let messageId = message.id;
+    let name = "";
+    let envelope: string;
+    try {
+      const decoded = decode(message.body);
+      messageId = decoded.id;
+      name = decoded.name;
+      envelope = JSON.stringify(decoded);
+    } catch {
+      envelope = typeof message.body === "string" ? message.body : JSON.stringify(message.body);
+    }
+    try {
+      await env.OPS_DB.prepare(
+        `INSERT INTO dead_letters (id, context, message_id, name, envelope, attempts, last_error, dead_lettered_at, replay_count)
+         SELECT ?1, ?2, ?3, ?4, ?5, COALESCE(f.attempts, 0), COALESCE(f.last_error, ''), ?6, 0
+         FROM (SELECT 1) LEFT JOIN delivery_failures f ON f.message_id = ?3 AND f.context = ?2
+         ON CONFLICT (context, message_id) DO UPDATE SET envelope = excluded.envelope,
+           attempts = excluded.attempts, last_error = excluded.last_error, dead_lettered_at = excluded.dead_lettered_at`,
+      )
+        .bind(crypto.randomUUID(), context, messageId, name, envelope, new Date().toISOString())
+        .run();
+      logError("message dead-lettered", new Error(name || "undecodable message"), { context, messageId });
+      message.ack();
+    } catch (error) {
+      logError("storing a dead letter failed", error, { context, messageId });
+      message.retry();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { Hono } from "hono";
+import type { Env } from "./env";
+import { mount, openApiDocument, type Route } from "./kernel/api";
+import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
+import { docsPage } from "./docs";
+import { storesRoutes } from "./stores/routes";
+
+/** Every context's REST endpoints, in registration order (literal paths first within a context). */
+export const routes: readonly Route<Env>[] = [...storesRoutes];
+const tags = ["stores"];
+
+export function buildApp(): Hono<AppEnv<Env>> {
+  const app = new Hono<AppEnv<Env>>();
+  app.use("*", requestId);
+  installErrorHandling(app);
+  app.get("/liveness", (c) => c.text("."));
+  const openApi = openApiDocument(routes, tags);
+  app.get("/openapi.json", (c) => c.json(openApi));
+  app.get("/", (c) => c.html(docsPage));
+  mount(app, routes);
+  return app;
+}

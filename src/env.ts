@@ -1,0 +1,12 @@
+import type { ConfigVars } from "./kernel/config";
+import type { QueueProducers } from "../queues/relay";
+import type { ProductObject } from "../objects/product";
+import type { StoreObject } from "../objects/store";
+
+/** The Worker's bindings, as declared in wrangler.toml. */
+export interface Env extends ConfigVars, QueueProducers {
+  STORE: DurableObjectNamespace<StoreObject>;
+  PRODUCT: DurableObjectNamespace<ProductObject>;
+  STORES_DB: D1Database;
+  OPS_DB: D1Database;
+}

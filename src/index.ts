@@ -1,0 +1,19 @@
+import { buildApp } from "./app";
+import type { Env } from "./env";
+import { consume, type HandlerRegistry } from "../queues/consumer";
+import { storesHandlers } from "./stores/handlers";
+
+export { StoreObject } from "../objects/store";
+export { ProductObject } from "../objects/product";
+
+const app = buildApp();
+
+/** Which handlers each context's queue consumer runs. */
+export const handlers: HandlerRegistry<Env> = {
+  stores: storesHandlers,
+};
+
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => consume(batch, env, handlers),
+} satisfies ExportedHandler<Env>;

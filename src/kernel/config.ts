@@ -1,0 +1,31 @@
+/** Tunables of SPEC §1.4 with their defaults, read from wrangler.toml [vars] and secrets. */
+export interface ConfigVars {
+  SNAPSHOT_EVERY?: string;
+  SAGA_REPLY_TIMEOUT_SECONDS?: string;
+  QUEUE_RETRY_BASE_SECONDS?: string;
+  ADMIN_TOKEN?: string;
+  SMS_WEBHOOK_URL?: string;
+  /** Test-only fault injection: "skip-immediate" leaves the outbox to the alarm, as after a crash. */
+  OUTBOX_RELAY_FAULT?: string;
+}
+
+export interface Config {
+  snapshotEvery: number;
+  sagaReplyTimeoutSeconds: number;
+  queueRetryBaseSeconds: number;
+  skipImmediateRelay: boolean;
+}
+
+const positive = (value: string | undefined, fallback: number, min = 1): number => {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isFinite(n) && n >= min ? n : fallback;
+};
+
+export function readConfig(vars: ConfigVars): Config {
+  return {
+    snapshotEvery: Math.floor(positive(vars.SNAPSHOT_EVERY, 50)),
+    sagaReplyTimeoutSeconds: positive(vars.SAGA_REPLY_TIMEOUT_SECONDS, 30),
+    queueRetryBaseSeconds: positive(vars.QUEUE_RETRY_BASE_SECONDS, 10, 0),
+    skipImmediateRelay: vars.OUTBOX_RELAY_FAULT === "skip-immediate",
+  };
+}

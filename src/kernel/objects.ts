@@ -1,0 +1,23 @@
+import type { Cause, Envelope } from "./envelope";
+import type { Result } from "./errors";
+
+/** The RPC surface of every aggregate object (objects/aggregate-object.ts). */
+export interface AggregateRpc<C, S> {
+  execute(id: string, command: C, cause: Cause): Promise<Result<{ version: number }>>;
+  handle(id: string, handler: string, message: Envelope, command: C): Promise<Result<{ version: number }>>;
+  get(id: string): Promise<Result<S>>;
+  snapshot(id: string): Promise<
+    Result<{ exists: boolean; version: number; state: S; createdAt: string; updatedAt: string }>
+  >;
+}
+
+/** A client for the aggregate named `id`: every call carries the id so the object knows who it is. */
+export function aggregate<C, S>(namespace: DurableObjectNamespace, id: string) {
+  const stub = (namespace as { get(id: DurableObjectId): unknown }).get(namespace.idFromName(id)) as AggregateRpc<C, S>;
+  return {
+    execute: (command: C, cause: Cause) => stub.execute(id, command, cause),
+    handle: (handler: string, message: Envelope, command: C) => stub.handle(id, handler, message, command),
+    get: () => stub.get(id),
+    snapshot: () => stub.snapshot(id),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Envelope } from "./envelope";
+
+/**
+ * One event applied to one read-model row under the projection rule of SPEC §2.7, idempotently
+ * (SPEC §5.5): the inbox row, the `streams` row and the effects commit in one D1 batch.
+ *
+ * - event version ≤ row version: nothing to do (only the inbox row is written);
+ * - event version = row version + 1: `apply` (its statements must be guarded by `version = v - 1`
+ *   or by "row absent" for inserts, so a concurrent copy cannot apply twice);
+ * - otherwise a gap: `refetch` rebuilds the row from the owning object's snapshot (guarded by
+ *   "only if newer"), or returns no statements when the aggregate does not exist.
+ */
+export interface ProjectionStep {
+  db: D1Database;
+  message: Envelope;
+  handler: string;
+  /** Name of the aggregate stream the row mirrors (e.g. `stores.Store`); the row id is the event's aggregateId. */
+  stream: string;
+  /** Read-model table with `id` and `version` columns. */
+  table: string;
+  apply(id: string, version: number): D1PreparedStatement[];
+  refetch(id: string): Promise<D1PreparedStatement[]>;
+}
+
+export type ProjectionOutcome = "duplicate" | "stale" | "applied" | "refetched";
+
+export async function project(step: ProjectionStep): Promise<ProjectionOutcome> {
+  const { db, message, handler } = step;
+  const { aggregateId: id, aggregateVersion: version } = message.metadata;
+  if (id === undefined || version === undefined) {
+    throw new Error(`${message.name} ${message.id} carries no aggregateId/aggregateVersion`);
+  }
+  const stream = { name: step.stream, id };
+  const seen = await db
+    .prepare(
+      `SELECT (SELECT 1 FROM inbox WHERE message_id = ?1 AND handler = ?2) AS seen,
+              (SELECT version FROM ${step.table} WHERE id = ?3) AS version`,
+    )
+    .bind(message.id, handler, stream.id)
+    .first<{ seen: number | null; version: number | null }>();
+  if (seen?.seen) return "duplicate";
+  const current = seen?.version ?? 0;
+  let outcome: ProjectionOutcome;
+  let effects: D1PreparedStatement[];
+  if (version <= current) {
+    outcome = "stale";
+    effects = [];
+  } else if (version === current + 1) {
+    outcome = "applied";
+    effects = step.apply(id, version);
+  } else {
+    outcome = "refetched";
+    effects = await step.refetch(id);
+  }
+  await db.batch([...effects, recordStream(db, stream), markInbox(db, message.id, handler)]);
+  return outcome;
+}
+
+export const markInbox = (db: D1Database, messageId: string, handler: string) =>
+  db
+    .prepare("INSERT OR IGNORE INTO inbox (message_id, handler, received_at) VALUES (?, ?, ?)")
+    .bind(messageId, handler, new Date().toISOString());
+
+export const recordStream = (db: D1Database, stream: { name: string; id: string }) =>
+  db.prepare("INSERT OR IGNORE INTO streams (aggregate_name, id) VALUES (?, ?)").bind(stream.name, stream.id);

@@ -1,0 +1,4 @@
+import { applyD1Migrations, env } from "cloudflare:test";
+
+await applyD1Migrations(env.STORES_DB, env.STORES_MIGRATIONS);
+await applyD1Migrations(env.OPS_DB, env.OPS_MIGRATIONS);

@@ -1,0 +1,11 @@
+import type { D1Migration } from "cloudflare:test";
+import type { Env as WorkerEnv } from "../../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      STORES_MIGRATIONS: D1Migration[];
+      OPS_MIGRATIONS: D1Migration[];
+    }
+  }
+}
