@@ -1,0 +1,144 @@
+// Benchmark scenarios for `npm run bench` (scripts/bench.mjs drives them, bench/load.mjs fires them).
+//
+// A scenario is { name, description, readOnly?, setup?(api) → state, request(state, i) → {method, path, body?} }.
+// - setup runs ONCE per scenario in the orchestrator (before any concurrency level) against the running
+//   system; whatever it returns must be JSON-serializable, because it is handed to the load process.
+// - request runs in the load process for every request; i counts 0, 1, 2, … across the whole run
+//   (warm-up included), so `state.ids[i % state.ids.length]` gives round-robin over a set of ids.
+// - readOnly: true skips the "settle" step after each measurement (waiting for queues and projections
+//   fed by the writes to drain, so one scenario's background work does not bleed into the next).
+// To add a row (baskets, order sagas, …), append an object to `scenarios`.
+
+/** A tiny JSON client for setup code; non-2xx throws with the response body. */
+export function apiClient(baseUrl) {
+  const call = async (method, path, body) => {
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : {};
+  };
+  return {
+    baseUrl,
+    get: (path) => call("GET", path),
+    post: (path, body) => call("POST", path, body ?? {}),
+    put: (path, body) => call("PUT", path, body ?? {}),
+    del: (path) => call("DELETE", path),
+  };
+}
+
+/** Runs fn(0..n-1) with at most `width` in flight; returns the results in order. */
+export async function parallel(n, width, fn) {
+  const out = new Array(n);
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, n) }, lane));
+  return out;
+}
+
+/** Polls check() until it returns something other than undefined. */
+export async function eventually(check, { timeoutMs = 30_000, intervalMs = 100, what = "condition" } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message ?? last}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function createStore(api, name = "Bench Store") {
+  const { id } = await api.post("/api/stores", { name, location: "Bench Mall" });
+  return id;
+}
+
+/** Creates a store with n products; returns { storeId, productIds }. */
+export async function storeWithProducts(api, n, { width = 8, label = "Bench" } = {}) {
+  const storeId = await createStore(api, `${label} Store`);
+  const productIds = await parallel(n, width, async (i) => {
+    const { id } = await api.post(`/api/stores/${storeId}/products`, {
+      name: `${label} Product ${i}`,
+      description: `product ${i}`,
+      sku: `SKU-${i}`,
+      price: 1 + (i % 50),
+    });
+    return id;
+  });
+  return { storeId, productIds };
+}
+
+/** Waits until the catalog read model lists at least `count` products of the store. */
+export async function waitForCatalog(api, storeId, count, timeoutMs = 60_000) {
+  return eventually(
+    async () => {
+      const { products } = await api.get(`/api/stores/${storeId}/products`);
+      return products.length >= count ? products.length : undefined;
+    },
+    { timeoutMs, what: `the catalog of store ${storeId} to list ${count} products` },
+  );
+}
+
+const rebrand = (id, i) => ({
+  method: "PUT",
+  path: `/api/stores/products/${id}/rebrand`,
+  body: { name: `Bench Product r${i}`, description: `rebranded ${i}` },
+});
+
+export const scenarios = [
+  {
+    name: "liveness",
+    description: "GET /liveness (the runtime's ceiling)",
+    readOnly: true,
+    request: () => ({ method: "GET", path: "/liveness" }),
+  },
+  {
+    name: "create-store",
+    description: "POST /api/stores (a new Store aggregate per request)",
+    request: (_state, i) => ({ method: "POST", path: "/api/stores", body: { name: `Bench Store ${i}`, location: "Bench Mall" } }),
+  },
+  {
+    name: "rebrand-many",
+    description: "PUT /api/stores/products/{id}/rebrand, round-robin over 200 products",
+    setup: async (api) => ({ ids: (await storeWithProducts(api, 200, { label: "Many" })).productIds }),
+    request: (state, i) => rebrand(state.ids[i % state.ids.length], i),
+  },
+  {
+    name: "rebrand-hot",
+    description: "PUT /api/stores/products/{id}/rebrand, all on one product",
+    setup: async (api) => ({ id: (await storeWithProducts(api, 1, { label: "Hot" })).productIds[0] }),
+    request: (state, i) => rebrand(state.id, i),
+  },
+  {
+    name: "list-products",
+    description: "GET /api/stores/{storeId}/products, a store with 20 products (D1 read model)",
+    readOnly: true,
+    setup: async (api) => {
+      const { storeId } = await storeWithProducts(api, 20, { label: "Listed" });
+      await waitForCatalog(api, storeId, 20);
+      return { storeId };
+    },
+    request: (state) => ({ method: "GET", path: `/api/stores/${state.storeId}/products` }),
+  },
+];
+
+/**
+ * After write load: waits until a fresh probe write has travelled the whole pipeline (aggregate →
+ * outbox relay → queue → projection into D1), i.e. the backlog queued before it has drained.
+ */
+export async function settle(api, timeoutMs = 120_000) {
+  const { storeId } = await storeWithProducts(api, 1, { label: "Probe" });
+  await waitForCatalog(api, storeId, 1, timeoutMs);
+}

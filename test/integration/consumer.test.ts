@@ -1,0 +1,135 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { AggregateObject } from "../../objects/aggregate-object";
+import type { Envelope } from "../../src/kernel/envelope";
+import worker from "../../src/index";
+import { capturingQueues, eventually } from "./helpers";
+
+type AnyObject = AggregateObject<any, any, any>;
+const cause = { correlationId: "req", causationId: "req" };
+
+/** Delivers envelopes to a context's consumer as one batch and returns what it acked and retried. */
+async function deliver(queue: string, envelopes: Envelope[]) {
+  const batch = createMessageBatch(
+    queue,
+    envelopes.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+/** Runs commands on a fresh store, capturing what it publishes instead of sending it. */
+async function storeEvents(commands: object[]): Promise<{ id: string; events: Envelope[] }> {
+  const id = crypto.randomUUID();
+  const captured = capturingQueues();
+  await runInDurableObject(env.STORE.get(env.STORE.idFromName(id)), async (instance: AnyObject) => {
+    (instance as { env: unknown }).env = { ...instance.env, ...captured.queues };
+    for (const command of commands) expect((await instance.execute(id, command, cause)).ok).toBe(true);
+  });
+  return { id, events: await eventually(async () => (captured.sent("stores").length === commands.length ? captured.sent("stores") : undefined)) };
+}
+
+async function productEvents(commands: object[]): Promise<{ id: string; events: Envelope[] }> {
+  const id = crypto.randomUUID();
+  const captured = capturingQueues();
+  await runInDurableObject(env.PRODUCT.get(env.PRODUCT.idFromName(id)), async (instance: AnyObject) => {
+    (instance as { env: unknown }).env = { ...instance.env, ...captured.queues };
+    for (const command of commands) expect((await instance.execute(id, command, cause)).ok).toBe(true);
+  });
+  return { id, events: await eventually(async () => (captured.sent("stores").length === commands.length ? captured.sent("stores") : undefined)) };
+}
+
+const storeRow = (id: string) => env.STORES_DB.prepare("SELECT * FROM stores WHERE id = ?").bind(id).first<Record<string, unknown>>();
+const productRow = (id: string) => env.STORES_DB.prepare("SELECT * FROM products WHERE id = ?").bind(id).first<Record<string, unknown>>();
+
+describe("stores consumer", () => {
+  it("applies a duplicate message once, within a batch and across batches", async () => {
+    const { id, events } = await productEvents([
+      { type: "AddProduct", storeId: "s", name: "P", description: "", sku: "", price: 10 },
+      { type: "IncreaseProductPrice", price: 10.5 },
+    ]);
+    const [added, increased] = events as [Envelope, Envelope];
+    const first = await deliver("mallbots-stores", [added, increased, increased]);
+    const again = await deliver("mallbots-stores", [increased, added]);
+    expect(first.explicitAcks).toHaveLength(3);
+    expect(again.explicitAcks).toHaveLength(2);
+    expect(first.retryMessages).toEqual([]);
+    expect(await productRow(id)).toMatchObject({ price_cents: 1050, version: 2 });
+    const inbox = await env.STORES_DB.prepare("SELECT COUNT(*) AS n FROM inbox WHERE message_id IN (?, ?)").bind(added.id, increased.id).first<{ n: number }>();
+    expect(inbox?.n).toBe(2);
+  });
+
+  it("repairs a gap from the owning object's snapshot and ignores the older event that arrives later", async () => {
+    const { id, events } = await storeEvents([
+      { type: "CreateStore", name: "Old", location: "L" },
+      { type: "RebrandStore", name: "New" },
+      { type: "EnableParticipation" },
+    ]);
+    const [created, rebranded, enabled] = events as [Envelope, Envelope, Envelope];
+    await deliver("mallbots-stores", [rebranded]); // v2 before v1: gap → snapshot (now at v3)
+    expect(await storeRow(id)).toMatchObject({ name: "New", participating: 1, version: 3, location: "L" });
+    await deliver("mallbots-stores", [created, enabled]); // both already reflected
+    expect(await storeRow(id)).toMatchObject({ name: "New", participating: 1, version: 3 });
+    const streams = await env.STORES_DB.prepare("SELECT aggregate_name FROM streams WHERE id = ?").bind(id).all();
+    expect(streams.results).toEqual([{ aggregate_name: "stores.Store" }]);
+  });
+
+  it("keeps a removed product as a tombstone out of the catalog", async () => {
+    const { id, events } = await productEvents([
+      { type: "AddProduct", storeId: "shop", name: "P", description: "", sku: "", price: 1 },
+      { type: "RemoveProduct" },
+    ]);
+    await deliver("mallbots-stores", events);
+    expect(await productRow(id)).toMatchObject({ removed: 1, version: 2 });
+  });
+
+  it("writes nothing for a gap on an aggregate that does not exist", async () => {
+    const ghost = crypto.randomUUID();
+    const envelope: Envelope = {
+      id: crypto.randomUUID(),
+      name: "stores.StoreRebranded",
+      payload: { name: "Ghost" },
+      metadata: { ...cause, aggregateName: "stores.Store", aggregateId: ghost, aggregateVersion: 2 },
+      occurredAt: new Date().toISOString(),
+    };
+    const result = await deliver("mallbots-stores", [envelope]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await storeRow(ghost)).toBeNull();
+  });
+
+  it("acknowledges messages it has no handler for, and retries an undecodable or invalid one", async () => {
+    const unknown: Envelope = { id: crypto.randomUUID(), name: "nobody.Listens", payload: {}, metadata: cause, occurredAt: new Date().toISOString() };
+    const invalid: Envelope = { ...unknown, id: crypto.randomUUID(), name: "stores.StoreRebranded", payload: { name: 42 } };
+    const result = await deliver("mallbots-stores", [unknown, invalid, { garbage: true } as unknown as Envelope]);
+    expect(result.explicitAcks).toEqual(["m0"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m1", "m2"]);
+    const failure = await env.OPS_DB.prepare("SELECT attempts, last_error FROM delivery_failures WHERE message_id = ?").bind(invalid.id).first<{ attempts: number; last_error: string }>();
+    expect(failure?.attempts).toBe(1);
+    expect(failure?.last_error).toContain("name");
+  });
+});
+
+describe("dead letters", () => {
+  it("moves a message whose handler always fails to OPS_DB.dead_letters after 5 attempts", async () => {
+    const poison: Envelope = {
+      id: crypto.randomUUID(),
+      name: "stores.StoreCreated",
+      payload: { name: 1, location: "L" }, // fails the handler's schema every time
+      metadata: { ...cause, aggregateName: "stores.Store", aggregateId: crypto.randomUUID(), aggregateVersion: 1 },
+      occurredAt: new Date().toISOString(),
+    };
+    await env.Q_STORES.send(poison, { contentType: "json" });
+    const dead = await eventually(
+      () =>
+        env.OPS_DB.prepare("SELECT * FROM dead_letters WHERE message_id = ?")
+          .bind(poison.id)
+          .first<{ context: string; name: string; envelope: string; attempts: number; last_error: string; replay_count: number }>()
+          .then((r) => r ?? undefined),
+      20_000,
+    );
+    expect(dead).toMatchObject({ context: "stores", name: "stores.StoreCreated", attempts: 5, replay_count: 0 });
+    expect(JSON.parse(dead.envelope)).toEqual(poison);
+    expect(dead.last_error).toContain("name");
+  });
+});
