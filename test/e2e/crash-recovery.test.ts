@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
+import { e2eVars, freePort } from "./global-setup";
+
+const stateDir = mkdtempSync(join(tmpdir(), "mallbots-crash-"));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it("relays a committed outbox after the runtime is killed and restarted, with no request to the object", async () => {
+  migrate(stateDir);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // First run: commits happen but the immediate relay is skipped, as if the process died right after commit.
+  const first = await startDev({ port, persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate" }, stdio: "ignore" });
+  let storeId: string;
+  try {
+    const res = await fetch(`${base}/api/stores`, { method: "POST", body: JSON.stringify({ name: "Survivor", location: "Crash site" }) });
+    expect(res.status).toBe(200);
+    storeId = ((await res.json()) as { id: string }).id;
+  } finally {
+    await stopDev(first, "SIGKILL");
+  }
+
+  // Second run: nobody touches the store; only its alarm can deliver the StoreCreated event.
+  const second = await startDev({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore" });
+  try {
+    const listed = await waitFor(async () => {
+      const body = (await (await fetch(`${base}/api/stores`)).json()) as { stores: { id: string; name: string }[] };
+      return body.stores.find((s) => s.id === storeId);
+    }, 30_000);
+    expect(listed).toEqual({ id: storeId, name: "Survivor", location: "Crash site", participating: false });
+  } finally {
+    await stopDev(second);
+  }
+});
