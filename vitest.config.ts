@@ -18,7 +18,7 @@ export default defineConfig({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...(await migrations()), QUEUE_RETRY_BASE_SECONDS: "0", SNAPSHOT_EVERY: "5" },
+              bindings: { ...(await migrations()), QUEUE_RETRY_BASE_SECONDS: "0", SNAPSHOT_EVERY: "5", ADMIN_TOKEN: "test-admin-token" },
             },
           })),
         ],

@@ -41,6 +41,12 @@ export interface StoredEvent {
   occurredAt: string;
 }
 
+export interface StreamPage {
+  version: number;
+  snapshotVersion: number;
+  events: StoredEvent[];
+}
+
 /** How the last cold load was served: proves snapshots are used. */
 export interface LoadStats {
   snapshotVersion: number;
@@ -172,16 +178,25 @@ export abstract class AggregateObject<
     }
   }
 
-  async history(fromVersion: number, limit: number): Promise<Result<StoredEvent[]>> {
-    const rows = this.ctx.storage.sql
+  /** The stored stream for the admin API: current version, latest snapshot version and a page of events. */
+  async history(fromVersion: number, limit: number): Promise<Result<StreamPage>> {
+    const sql = this.ctx.storage.sql;
+    const rows = sql
       .exec<{ version: number; event_id: string; name: string; payload: string; metadata: string; occurred_at: string }>(
         "SELECT * FROM events WHERE version >= ? ORDER BY version LIMIT ?",
         fromVersion,
         limit,
       )
       .toArray();
-    return ok(
-      rows.map((r) => ({
+    const { version, snapshotVersion } = sql
+      .exec<{ version: number; snapshotVersion: number }>(
+        "SELECT COALESCE((SELECT MAX(version) FROM events), 0) AS version, COALESCE((SELECT MAX(version) FROM snapshots), 0) AS snapshotVersion",
+      )
+      .one();
+    return ok({
+      version,
+      snapshotVersion,
+      events: rows.map((r) => ({
         version: r.version,
         eventId: r.event_id,
         name: r.name,
@@ -189,7 +204,7 @@ export abstract class AggregateObject<
         metadata: JSON.parse(r.metadata),
         occurredAt: r.occurred_at,
       })),
-    );
+    });
   }
 
   override async alarm(): Promise<void> {

@@ -3,11 +3,12 @@ import type { Env } from "./env";
 import { mount, openApiDocument, type Route } from "./kernel/api";
 import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
 import { docsPage } from "./docs";
+import { adminAuth, adminRoutes } from "./admin/routes";
 import { storesRoutes } from "./stores/routes";
 
 /** Every context's REST endpoints, in registration order (literal paths first within a context). */
-export const routes: readonly Route<Env>[] = [...storesRoutes];
-const tags = ["stores"];
+export const routes: readonly Route<Env>[] = [...storesRoutes, ...adminRoutes];
+const tags = ["stores", "admin"];
 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();
@@ -17,6 +18,7 @@ export function buildApp(): Hono<AppEnv<Env>> {
   const openApi = openApiDocument(routes, tags);
   app.get("/openapi.json", (c) => c.json(openApi));
   app.get("/", (c) => c.html(docsPage));
+  app.use("/api/admin/*", adminAuth);
   mount(app, routes);
   return app;
 }

@@ -1,11 +1,13 @@
 import type { Cause, Envelope } from "./envelope";
 import type { Result } from "./errors";
+import type { StreamPage } from "../../objects/aggregate-object";
 
 /** The RPC surface of every aggregate object (objects/aggregate-object.ts). */
 export interface AggregateRpc<C, S> {
   execute(id: string, command: C, cause: Cause): Promise<Result<{ version: number }>>;
   handle(id: string, handler: string, message: Envelope, command: C): Promise<Result<{ version: number }>>;
   get(id: string): Promise<Result<S>>;
+  history(fromVersion: number, limit: number): Promise<Result<StreamPage>>;
   snapshot(id: string): Promise<
     Result<{ exists: boolean; version: number; state: S; createdAt: string; updatedAt: string }>
   >;
@@ -19,5 +21,6 @@ export function aggregate<C, S>(namespace: DurableObjectNamespace, id: string) {
     handle: (handler: string, message: Envelope, command: C) => stub.handle(id, handler, message, command),
     get: () => stub.get(id),
     snapshot: () => stub.snapshot(id),
+    history: (fromVersion: number, limit: number) => stub.history(fromVersion, limit),
   };
 }

@@ -1,20 +1,19 @@
-import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AggregateObject } from "../../objects/aggregate-object";
 import type { Envelope } from "../../src/kernel/envelope";
 import { aggregate } from "../../src/kernel/objects";
 import type { Store, StoreCommand } from "../../src/stores/domain";
-import { capturingQueues, eventually, failingQueues } from "./helpers";
+import { capturingQueues, eventually, failingQueues, inObject, patchEnv, stubOf } from "./helpers";
 
 const cause = { correlationId: "req-1", causationId: "req-1" };
 const newStore = () => {
   const id = crypto.randomUUID();
-  return { id, stub: env.STORE.get(env.STORE.idFromName(id)), client: aggregate<StoreCommand, Store>(env.STORE, id) };
+  return { id, stub: stubOf(env.STORE, id), client: aggregate<StoreCommand, Store>(env.STORE, id) };
 };
-type AnyObject = AggregateObject<any, any, any>;
 const sqlOf = (state: DurableObjectState) => state.storage.sql;
 /** What eviction does to an object: its in-memory state is gone and the next call loads from storage. */
-const forgetState = (instance: AnyObject) => {
+const forgetState = (instance: AggregateObject<any, any, any>) => {
   (instance as unknown as { state: unknown }).state = null;
 };
 
@@ -23,7 +22,7 @@ describe("append", () => {
     const { id, stub, client } = newStore();
     expect(await client.execute({ type: "CreateStore", name: "A", location: "L" }, cause)).toEqual({ ok: true, value: { version: 1 } });
     expect(await client.execute({ type: "RebrandStore", name: "B" }, cause)).toEqual({ ok: true, value: { version: 2 } });
-    const rows = await runInDurableObject(stub, (_: AnyObject, state) =>
+    const rows = await inObject(stub, (_, state) =>
       sqlOf(state).exec<{ version: number; name: string; metadata: string }>("SELECT version, name, metadata FROM events ORDER BY version").toArray(),
     );
     expect(rows.map((r) => [r.version, r.name])).toEqual([
@@ -37,7 +36,7 @@ describe("append", () => {
   it("rejects an append whose expected version differs from the stored one, writes nothing, then reloads", async () => {
     const { stub, client } = newStore();
     await client.execute({ type: "CreateStore", name: "A", location: "L" }, cause);
-    const outcome = await runInDurableObject(stub, async (instance: AnyObject, state) => {
+    const outcome = await inObject(stub, async (instance, state) => {
       // another writer appended behind this object's back: the in-memory state (version 1) is stale
       sqlOf(state).exec(
         "INSERT INTO events (version, event_id, name, payload, metadata, occurred_at) VALUES (2, 'x', 'stores.StoreRebranded', '{\"name\":\"Z\"}', '{}', ?)",
@@ -65,7 +64,7 @@ describe("append", () => {
     expect(await client.get()).toEqual({ ok: false, error: { code: 5, message: "store with that ID does not exist" } });
     const snap = await client.snapshot();
     expect(snap).toMatchObject({ ok: true, value: { exists: false, version: 0 } });
-    const count = await runInDurableObject(stub, (_: AnyObject, state) =>
+    const count = await inObject(stub, (_, state) =>
       sqlOf(state).exec<{ n: number }>("SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM outbox) AS n").one().n,
     );
     expect(count).toBe(0);
@@ -77,7 +76,7 @@ describe("snapshots (SNAPSHOT_EVERY = 5 in tests)", () => {
     const { id, stub, client } = newStore();
     await client.execute({ type: "CreateStore", name: "v1", location: "L" }, cause);
     for (let v = 2; v <= 12; v++) await client.execute({ type: "RebrandStore", name: `v${v}` }, cause);
-    const snapshots = await runInDurableObject(stub, (_: AnyObject, state) =>
+    const snapshots = await inObject(stub, (_, state) =>
       sqlOf(state).exec<{ version: number; name: string; state: string }>("SELECT version, name, state FROM snapshots").toArray(),
     );
     // only the latest is kept, taken at version 10, holding exactly the state fields
@@ -87,7 +86,7 @@ describe("snapshots (SNAPSHOT_EVERY = 5 in tests)", () => {
     expect(Object.keys(JSON.parse(snapshots[0]!.state)).sort()).toEqual(["id", "location", "name", "participating", "version"]);
     expect(JSON.parse(snapshots[0]!.state).name).toBe("v10");
 
-    const load = await runInDurableObject(stub, async (instance: AnyObject) => {
+    const load = await inObject(stub, async (instance) => {
       forgetState(instance);
       expect(await instance.get(id)).toMatchObject({ ok: true, value: { name: "v12", version: 12 } });
       return instance.lastLoad;
@@ -99,7 +98,7 @@ describe("snapshots (SNAPSHOT_EVERY = 5 in tests)", () => {
     const { id, stub, client } = newStore();
     await client.execute({ type: "CreateStore", name: "v1", location: "L" }, cause);
     await client.execute({ type: "RebrandStore", name: "v2" }, cause);
-    const load = await runInDurableObject(stub, async (instance: AnyObject) => {
+    const load = await inObject(stub, async (instance) => {
       forgetState(instance);
       expect(await instance.get(id)).toMatchObject({ ok: true, value: { name: "v2" } });
       return instance.lastLoad;
@@ -113,7 +112,7 @@ describe("outbox", () => {
     const { id, stub, client } = newStore();
     await client.execute({ type: "CreateStore", name: "Relay", location: "L" }, { correlationId: "corr", causationId: "cause" });
     const rows = await eventually(async () => {
-      const r = await runInDurableObject(stub, (_: AnyObject, state) =>
+      const r = await inObject(stub, (_, state) =>
         sqlOf(state)
           .exec<{ name: string; metadata: string; destinations: string; sent_at: string | null }>(
             "SELECT name, metadata, destinations, sent_at FROM outbox ORDER BY rowid",
@@ -141,7 +140,7 @@ describe("outbox", () => {
     const { stub, client } = newStore();
     await client.execute({ type: "CreateStore", name: "A", location: "L" }, cause);
     await client.execute({ type: "EnableParticipation" }, cause);
-    const names = await runInDurableObject(stub, (_: AnyObject, state) =>
+    const names = await inObject(stub, (_, state) =>
       sqlOf(state).exec<{ name: string }>("SELECT name FROM outbox ORDER BY rowid").toArray().map((r) => r.name),
     );
     expect(names).not.toContain("storesapi.StoreParticipatingToggled");
@@ -150,16 +149,15 @@ describe("outbox", () => {
 
   it("keeps messages whose send failed, arms a backoff alarm, and the alarm delivers them", async () => {
     const { id, stub } = newStore();
-    const before = await runInDurableObject(stub, async (instance: AnyObject, state) => {
-      const realEnv = instance.env;
-      (instance as { env: unknown }).env = { ...realEnv, ...failingQueues() };
+    const before = await inObject(stub, async (instance, state) => {
+      const restore = patchEnv(instance, failingQueues());
       const result = await instance.execute(id, { type: "CreateStore", name: "Retry", location: "L" }, cause);
       // wait for the failed immediate relay to count its attempt
       const unsent = await eventually(async () => {
         const rows = sqlOf(state).exec<{ attempts: number; sent_at: string | null }>("SELECT attempts, sent_at FROM outbox").toArray();
         return rows.length > 0 && rows.every((r) => r.attempts >= 1 && r.sent_at === null) ? rows : undefined;
       });
-      (instance as { env: unknown }).env = realEnv;
+      restore();
       return { result, unsent: unsent.length, alarm: await state.storage.getAlarm() };
     });
     expect(before.result).toEqual({ ok: true, value: { version: 1 } });
@@ -167,7 +165,7 @@ describe("outbox", () => {
     expect(before.alarm).not.toBeNull();
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const after = await runInDurableObject(stub, (_: AnyObject, state) =>
+    const after = await inObject(stub, (_, state) =>
       sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").one().n,
     );
     expect(after).toBe(0);
@@ -176,18 +174,17 @@ describe("outbox", () => {
 
   it("arms the relay alarm in the commit itself, so unsent rows are delivered with no further request", async () => {
     const { id, stub } = newStore();
-    const armed = await runInDurableObject(stub, async (instance: AnyObject, state) => {
-      const realEnv = instance.env;
-      (instance as { env: unknown }).env = { ...realEnv, OUTBOX_RELAY_FAULT: "skip-immediate" };
+    const armed = await inObject(stub, async (instance, state) => {
+      const restore = patchEnv(instance, { OUTBOX_RELAY_FAULT: "skip-immediate" });
       await instance.execute(id, { type: "CreateStore", name: "Crash", location: "L" }, cause);
-      (instance as { env: unknown }).env = realEnv;
+      restore();
       const unsent = sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").one().n;
       return { unsent, alarm: await state.storage.getAlarm() };
     });
     expect(armed.unsent).toBe(2);
     expect(armed.alarm).not.toBeNull();
     await abortAllDurableObjects(); // the object "crashes" before relaying
-    expect(await runDurableObjectAlarm(env.STORE.get(env.STORE.idFromName(id)))).toBe(true);
+    expect(await runDurableObjectAlarm(stubOf(env.STORE, id))).toBe(true);
     await eventually(() => env.STORES_DB.prepare("SELECT name FROM stores WHERE id = ?").bind(id).first().then((r) => r ?? undefined));
   });
 });
@@ -209,7 +206,7 @@ describe("message-driven commands", () => {
     const second = await client.handle("stores.test.RebrandStore", message, { type: "RebrandStore", name: "B" });
     expect(first).toEqual({ ok: true, value: { version: 2 } });
     expect(second).toEqual(first);
-    const rows = await runInDurableObject(stub, (_: AnyObject, state) => ({
+    const rows = await inObject(stub, (_, state) => ({
       events: sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n,
       inbox: sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n,
       causation: JSON.parse(sqlOf(state).exec<{ metadata: string }>("SELECT metadata FROM events WHERE version = 2").one().metadata),
@@ -226,8 +223,8 @@ describe("message-driven commands", () => {
     const good = command(id, "B", saga);
     const bad = command(id, "", saga);
     const captured = capturingQueues();
-    const results = await runInDurableObject(stub, async (instance: AnyObject) => {
-      (instance as { env: unknown }).env = { ...instance.env, ...captured.queues };
+    const results = await inObject(stub, async (instance) => {
+      patchEnv(instance, captured.queues);
       return [
         await instance.handle(id, "h", good, { type: "RebrandStore", name: "B" }),
         await instance.handle(id, "h", good, { type: "RebrandStore", name: "B" }),
@@ -258,7 +255,7 @@ describe("message-driven commands", () => {
       ok: false,
       error: { code: 3, message: "the store name cannot be blank" },
     });
-    const inbox = await runInDurableObject(stub, (_: AnyObject, state) => sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n);
+    const inbox = await inObject(stub, (_, state) => sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n);
     expect(inbox).toBe(0);
   });
 });

@@ -1,21 +1,24 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AggregateObject } from "../../objects/aggregate-object";
 import type { Envelope } from "../../src/kernel/envelope";
 import worker from "../../src/index";
-import { capturingQueues, eventually } from "./helpers";
+import { capturingQueues, eventually, inObject, patchEnv, stubOf } from "./helpers";
 
-type AnyObject = AggregateObject<any, any, any>;
 const cause = { correlationId: "req", causationId: "req" };
 
+interface QueueOutcome {
+  explicitAcks: string[];
+  retryMessages: { msgId: string }[];
+}
+
 /** Delivers envelopes to a context's consumer as one batch and returns what it acked and retried. */
-async function deliver(queue: string, envelopes: Envelope[]) {
+async function deliver(queue: string, envelopes: Envelope[]): Promise<QueueOutcome> {
   const batch = createMessageBatch(
     queue,
     envelopes.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
 }
 
@@ -23,8 +26,8 @@ async function deliver(queue: string, envelopes: Envelope[]) {
 async function storeEvents(commands: object[]): Promise<{ id: string; events: Envelope[] }> {
   const id = crypto.randomUUID();
   const captured = capturingQueues();
-  await runInDurableObject(env.STORE.get(env.STORE.idFromName(id)), async (instance: AnyObject) => {
-    (instance as { env: unknown }).env = { ...instance.env, ...captured.queues };
+  await inObject(stubOf(env.STORE, id), async (instance) => {
+    patchEnv(instance, captured.queues);
     for (const command of commands) expect((await instance.execute(id, command, cause)).ok).toBe(true);
   });
   return { id, events: await eventually(async () => (captured.sent("stores").length === commands.length ? captured.sent("stores") : undefined)) };
@@ -33,8 +36,8 @@ async function storeEvents(commands: object[]): Promise<{ id: string; events: En
 async function productEvents(commands: object[]): Promise<{ id: string; events: Envelope[] }> {
   const id = crypto.randomUUID();
   const captured = capturingQueues();
-  await runInDurableObject(env.PRODUCT.get(env.PRODUCT.idFromName(id)), async (instance: AnyObject) => {
-    (instance as { env: unknown }).env = { ...instance.env, ...captured.queues };
+  await inObject(stubOf(env.PRODUCT, id), async (instance) => {
+    patchEnv(instance, captured.queues);
     for (const command of commands) expect((await instance.execute(id, command, cause)).ok).toBe(true);
   });
   return { id, events: await eventually(async () => (captured.sent("stores").length === commands.length ? captured.sent("stores") : undefined)) };

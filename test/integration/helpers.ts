@@ -1,3 +1,5 @@
+import { runInDurableObject } from "cloudflare:test";
+import type { AggregateObject } from "../../objects/aggregate-object";
 import { contexts, queueBinding } from "../../queues/topology";
 import type { Envelope } from "../../src/kernel/envelope";
 
@@ -38,4 +40,29 @@ export function capturingQueues() {
     }),
   );
   return { queues, sent: (context: string) => sent.get(context) ?? [] };
+}
+
+/** runInDurableObject, typed for the generic aggregate object. */
+export function inObject<R>(
+  stub: DurableObjectStub,
+  callback: (instance: AggregateObject<any, any, any>, state: DurableObjectState) => R | Promise<R>,
+): Promise<R> {
+  const run = runInDurableObject as unknown as (stub: unknown, callback: unknown) => Promise<R>;
+  return run(stub, callback);
+}
+
+/** A stub for the object named `id` (typed loosely: tests reach into the generic object). */
+export const stubOf = (namespace: object, id: string): DurableObjectStub => {
+  const ns = namespace as { get(id: DurableObjectId): DurableObjectStub; idFromName(name: string): DurableObjectId };
+  return ns.get(ns.idFromName(id));
+};
+
+/** Replaces some of an object's bindings (e.g. queues) until the returned function restores them. */
+export function patchEnv(instance: AggregateObject<any, any, any>, patch: object): () => void {
+  const holder = instance as unknown as { env: object };
+  const original = holder.env;
+  holder.env = { ...original, ...patch };
+  return () => {
+    holder.env = original;
+  };
 }
