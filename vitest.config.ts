@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 
 const migrations = async () => ({
   STORES_MIGRATIONS: await readD1Migrations("migrations/stores"),
+  BASKETS_MIGRATIONS: await readD1Migrations("migrations/baskets"),
   OPS_MIGRATIONS: await readD1Migrations("migrations/ops"),
 });
 

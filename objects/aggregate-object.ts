@@ -21,16 +21,10 @@ import { type ConfigVars, readConfig } from "../src/kernel/config";
 import { type OutboxMessage, type QueueProducers, sendToQueues } from "../queues/relay";
 import { type Context, destinationsOf, replyDestinations } from "../queues/topology";
 import { logError } from "../src/kernel/log";
+import type { AggregateSnapshot } from "../src/kernel/objects";
 
 export type KernelEnv = Partial<QueueProducers> & ConfigVars;
 
-export interface Snapshot<S> {
-  exists: boolean;
-  version: number;
-  state: S;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export interface StoredEvent {
   version: number;
@@ -163,7 +157,7 @@ export abstract class AggregateObject<
   }
 
   /** The read-only view other contexts may use for cache fallbacks and gap repair (SPEC §2.7). */
-  async snapshot(id: string): Promise<Result<Snapshot<S>>> {
+  async snapshot(id: string): Promise<Result<AggregateSnapshot<S>>> {
     try {
       const state = this.load(id);
       return ok({

@@ -37,7 +37,7 @@ export function migrate(persistTo) {
 /** Starts `wrangler dev`; vars are passed as --var NAME:VALUE. Resolves when /liveness answers. */
 export async function startDev({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
   const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
-    "--show-interactive-dev-session=false", "--log-level", process.env.WRANGLER_LOG ?? "warn"];
+    "--show-interactive-dev-session=false", "--log-level", process.env.WRANGLER_LOG ?? "info"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio, detached: true });
   const deadline = Date.now() + timeoutMs;

@@ -5,10 +5,12 @@ import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
 import { docsPage } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
 import { storesRoutes } from "./stores/routes";
+import { basketsRoutes } from "./baskets/routes";
+import { customersRoutes } from "./customers/routes";
 
 /** Every context's REST endpoints, in registration order (literal paths first within a context). */
-export const routes: readonly Route<Env>[] = [...storesRoutes, ...adminRoutes];
-const tags = ["stores", "admin"];
+export const routes: readonly Route<Env>[] = [...storesRoutes, ...basketsRoutes, ...customersRoutes, ...adminRoutes];
+const tags = ["stores", "baskets", "customers", "admin"];
 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();

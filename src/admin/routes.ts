@@ -17,6 +17,8 @@ const route = routeFor<Env>();
 const streams: Record<string, (env: Env) => DurableObjectNamespace> = {
   "stores.Store": (env) => env.STORE,
   "stores.Product": (env) => env.PRODUCT,
+  "baskets.Basket": (env) => env.BASKET,
+  "customers.Customer": (env) => env.CUSTOMER,
 };
 
 /** Bearer auth of SPEC §7: no ADMIN_TOKEN → the admin API does not exist (404). */

@@ -1,4 +1,7 @@
+import type { AggregateState } from "./decider";
 import type { Envelope } from "./envelope";
+import { unwrap } from "./errors";
+import { aggregate, type AggregateSnapshot } from "./objects";
 
 /**
  * One event applied to one read-model row under the projection rule of SPEC §2.7, idempotently
@@ -63,3 +66,38 @@ export const markInbox = (db: D1Database, messageId: string, handler: string) =>
 
 export const recordStream = (db: D1Database, stream: { name: string; id: string }) =>
   db.prepare("INSERT OR IGNORE INTO streams (aggregate_name, id) VALUES (?, ?)").bind(stream.name, stream.id);
+
+/** What a row projector needs to know about the table that mirrors one aggregate type. */
+export interface RowMirror<Env, S extends AggregateState> {
+  db(env: Env): D1Database;
+  /** Aggregate stream name, e.g. `stores.Product`. */
+  stream: string;
+  table: string;
+  /** The owning context's objects, read through `snapshot()` on a gap. */
+  objects(env: Env): DurableObjectNamespace;
+  /** Upserts the whole row from a snapshot, only if newer. */
+  upsert(db: D1Database, snapshot: AggregateSnapshot<S>): D1PreparedStatement;
+}
+
+/**
+ * Builds message handlers that apply one event to the row mirroring its aggregate:
+ * `const storeRow = rowProjector(mirror)`, then `storeRow((db, id, version, m) => update statement)`.
+ */
+export const rowProjector =
+  <Env, S extends AggregateState>(mirror: RowMirror<Env, S>) =>
+  <P>(update: (db: D1Database, id: string, version: number, message: Envelope<P>) => D1PreparedStatement) =>
+  async (env: Env, message: Envelope<P>, handler: string): Promise<void> => {
+    const db = mirror.db(env);
+    await project({
+      db,
+      message,
+      handler,
+      stream: mirror.stream,
+      table: mirror.table,
+      apply: (id, version) => [update(db, id, version, message)],
+      refetch: async (id) => {
+        const snapshot = unwrap(await aggregate<unknown, S>(mirror.objects(env), id).snapshot());
+        return snapshot.exists ? [mirror.upsert(db, snapshot)] : [];
+      },
+    });
+  };

@@ -1,9 +1,5 @@
 import type { Env } from "../env";
-import type { AggregateState } from "../kernel/decider";
-import type { Envelope } from "../kernel/envelope";
-import { unwrap } from "../kernel/errors";
-import { aggregate } from "../kernel/objects";
-import { project } from "../kernel/projection";
+import { rowProjector } from "../kernel/projection";
 import { type ContextHandlers, on } from "../../queues/consumer";
 import { storesDomain as events } from "./contract";
 import type { Product, Store } from "./domain";
@@ -11,40 +7,25 @@ import { insertProduct, insertStore, updateProduct, updateStore, upsertProduct, 
 
 /** Projects the context's own stores.* domain events into the mall and catalog (SPEC §3.1). */
 
-type RowUpdate<P> = (db: D1Database, id: string, version: number, m: Envelope<P>) => D1PreparedStatement;
-
-/** A handler that applies one event to the row mirroring its aggregate, or repairs a gap from the object. */
-const rowProjection =
-  <S extends AggregateState>(
-    stream: string,
-    table: string,
-    objects: (env: Env) => DurableObjectNamespace,
-    upsert: (db: D1Database, state: S, createdAt: string, updatedAt: string) => D1PreparedStatement,
-  ) =>
-  <P>(update: RowUpdate<P>) =>
-  async (env: Env, m: Envelope<P>, handler: string): Promise<void> => {
-    const db = env.STORES_DB;
-    await project({
-      db,
-      message: m,
-      handler,
-      stream,
-      table,
-      apply: (id, version) => [update(db, id, version, m)],
-      refetch: async (id) => {
-        const snap = unwrap(await aggregate<unknown, S>(objects(env), id).snapshot());
-        return snap.exists ? [upsert(db, snap.state, snap.createdAt, snap.updatedAt)] : [];
-      },
-    });
-  };
-
-const storeRow = rowProjection<Store>("stores.Store", "stores", (env) => env.STORE, upsertStore);
-const productRow = rowProjection<Product>("stores.Product", "products", (env) => env.PRODUCT, upsertProduct);
+const storeRow = rowProjector<Env, Store>({
+  db: (env) => env.STORES_DB,
+  stream: "stores.Store",
+  table: "stores",
+  objects: (env) => env.STORE,
+  upsert: (db, s) => upsertStore(db, s.state, s.createdAt, s.updatedAt),
+});
+const productRow = rowProjector<Env, Product>({
+  db: (env) => env.STORES_DB,
+  stream: "stores.Product",
+  table: "products",
+  objects: (env) => env.PRODUCT,
+  upsert: (db, s) => upsertProduct(db, s.state, s.createdAt, s.updatedAt),
+});
 
 export const storesHandlers: ContextHandlers<Env> = {
   "stores.StoreCreated": on(
     events["stores.StoreCreated"],
-    storeRow((db, id, v, m) => insertStore(db, id, m.payload.name, m.payload.location, v, m.occurredAt)),
+    storeRow<{ name: string; location: string }>((db, id, v, m) => insertStore(db, id, m.payload.name, m.payload.location, v, m.occurredAt)),
   ),
   "stores.StoreParticipationEnabled": on(
     events["stores.StoreParticipationEnabled"],

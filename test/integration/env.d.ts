@@ -5,6 +5,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       STORES_MIGRATIONS: D1Migration[];
+      BASKETS_MIGRATIONS: D1Migration[];
       OPS_MIGRATIONS: D1Migration[];
     }
   }

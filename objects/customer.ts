@@ -1,0 +1,7 @@
+import type { Env } from "../src/env";
+import { type Customer, type CustomerCommand, type CustomerEvent, customerType } from "../src/customers/domain";
+import { AggregateObject } from "./aggregate-object";
+
+export class CustomerObject extends AggregateObject<CustomerCommand, CustomerEvent, Customer, Env> {
+  protected readonly type = customerType;
+}

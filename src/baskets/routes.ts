@@ -1,0 +1,103 @@
+import { z } from "zod";
+import type { Env } from "../env";
+import { routeFor } from "../kernel/api";
+import { unwrap } from "../kernel/errors";
+import { body, quantity, text } from "../kernel/fields";
+import { causeOf } from "../kernel/http";
+import { aggregate } from "../kernel/objects";
+import { type Basket, type BasketCommand, basketView } from "./domain";
+import { lookupProduct } from "./readmodel";
+
+const tag = "baskets";
+const route = routeFor<Env>();
+const basket = (env: Env, id: string) => aggregate<BasketCommand, Basket>(env.BASKET, id);
+const emptyResponse = z.object({});
+const itemSchema = z.object({
+  storeId: z.string(),
+  productId: z.string(),
+  storeName: z.string(),
+  productName: z.string(),
+  productPrice: z.number(),
+  quantity: z.number().int(),
+});
+
+export const basketsRoutes = [
+  route({
+    method: "post",
+    path: "/api/baskets",
+    operationId: "startBasket",
+    tag,
+    summary: "Start a basket for a customer",
+    body: body({ customerId: text() }),
+    response: z.object({ id: z.string() }),
+    handle: async (c, { body: { customerId } }) => {
+      const id = crypto.randomUUID();
+      unwrap(await basket(c.env, id).execute({ type: "StartBasket", customerId }, causeOf(c)));
+      return { id };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/baskets/{id}",
+    operationId: "getBasket",
+    tag,
+    summary: "Get a basket (strongly consistent)",
+    response: z.object({
+      basket: z.object({ id: z.string(), customerId: z.string(), paymentId: z.string(), status: z.string(), items: z.array(itemSchema) }),
+    }),
+    handle: async (c, { params }) => ({ basket: basketView(unwrap(await basket(c.env, params.id!).get())) }),
+  }),
+  route({
+    method: "delete",
+    path: "/api/baskets/{id}",
+    operationId: "cancelBasket",
+    tag,
+    summary: "Cancel an open basket",
+    response: emptyResponse,
+    handle: async (c, { params }) => {
+      unwrap(await basket(c.env, params.id!).execute({ type: "CancelBasket" }, causeOf(c)));
+      return {};
+    },
+  }),
+  route({
+    method: "put",
+    path: "/api/baskets/{id}/addItem",
+    operationId: "addItem",
+    tag,
+    summary: "Add a quantity of a product; the line keeps the names and price of its first addition",
+    body: body({ productId: text(), quantity: quantity() }),
+    response: emptyResponse,
+    handle: async (c, { params, body: { productId, quantity } }) => {
+      const product = await lookupProduct(c.env, productId);
+      unwrap(await basket(c.env, params.id!).execute({ type: "AddItem", product, quantity }, causeOf(c)));
+      return {};
+    },
+  }),
+  route({
+    method: "put",
+    path: "/api/baskets/{id}/removeItem",
+    operationId: "removeItem",
+    tag,
+    summary: "Remove a quantity of a product; a line reaching 0 disappears",
+    body: body({ productId: text(), quantity: quantity() }),
+    response: emptyResponse,
+    handle: async (c, { params, body: { productId, quantity } }) => {
+      const product = await lookupProduct(c.env, productId);
+      unwrap(await basket(c.env, params.id!).execute({ type: "RemoveItem", productId, product, quantity }, causeOf(c)));
+      return {};
+    },
+  }),
+  route({
+    method: "put",
+    path: "/api/baskets/{id}/checkout",
+    operationId: "checkoutBasket",
+    tag,
+    summary: "Check the basket out with an authorized payment; the order is created asynchronously",
+    body: body({ paymentId: text() }),
+    response: emptyResponse,
+    handle: async (c, { params, body: { paymentId } }) => {
+      unwrap(await basket(c.env, params.id!).execute({ type: "CheckoutBasket", paymentId }, causeOf(c)));
+      return {};
+    },
+  }),
+];
