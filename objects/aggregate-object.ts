@@ -1,4 +1,3 @@
-import { DurableObject } from "cloudflare:workers";
 import { type AggregateState, type AggregateType, applyEvent, type DomainEvent } from "../src/kernel/decider";
 import {
   Code,
@@ -9,22 +8,15 @@ import {
   ok,
   type Result,
 } from "../src/kernel/errors";
-import {
-  type Cause,
-  type Envelope,
-  type Metadata,
-  newId,
-  nowIso,
-  type OutgoingMessage,
-} from "../src/kernel/envelope";
-import { type ConfigVars, readConfig } from "../src/kernel/config";
-import { type OutboxMessage, type QueueProducers, sendToQueues } from "../queues/relay";
-import { type Context, destinationsOf, replyDestinations } from "../queues/topology";
+import { type Cause, type Envelope, type Metadata, newId, nowIso, type OutgoingMessage } from "../src/kernel/envelope";
+import { readConfig } from "../src/kernel/config";
+import type { OutboxMessage } from "../queues/relay";
+import { type Context, destinationsOf } from "../queues/topology";
 import { logError } from "../src/kernel/log";
 import type { AggregateSnapshot } from "../src/kernel/objects";
+import { type InboxMark, type KernelEnv, OutboxObject } from "./outbox-object";
 
-export type KernelEnv = Partial<QueueProducers> & ConfigVars;
-
+export type { KernelEnv } from "./outbox-object";
 
 export interface StoredEvent {
   version: number;
@@ -47,27 +39,11 @@ export interface LoadStats {
   eventsRead: number;
 }
 
-interface InboxMark {
-  messageId: string;
-  handler: string;
-}
-
-const relayRetryCapSeconds = 60;
-/** Safety alarm armed with every outbox write: fires only if the immediate relay never happens. */
-const relaySafetyDelayMs = 2_000;
-const sentRetentionMs = 7 * 24 * 3600 * 1000;
-
 const schema = [
   `CREATE TABLE IF NOT EXISTS events (version INTEGER PRIMARY KEY, event_id TEXT NOT NULL,
      name TEXT NOT NULL, payload TEXT NOT NULL, metadata TEXT NOT NULL, occurred_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS snapshots (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
      state TEXT NOT NULL, created_at TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS outbox (message_id TEXT PRIMARY KEY, name TEXT NOT NULL,
-     payload TEXT NOT NULL, metadata TEXT NOT NULL, occurred_at TEXT NOT NULL,
-     destinations TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, sent_at TEXT)`,
-  `CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (occurred_at) WHERE sent_at IS NULL`,
-  `CREATE TABLE IF NOT EXISTS inbox (message_id TEXT NOT NULL, handler TEXT NOT NULL,
-     received_at TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (message_id, handler))`,
 ].join(";\n");
 
 /**
@@ -79,24 +55,16 @@ export abstract class AggregateObject<
   E extends DomainEvent,
   S extends AggregateState,
   Env extends KernelEnv = KernelEnv,
-> extends DurableObject<Env> {
+> extends OutboxObject<Env> {
   protected abstract readonly type: AggregateType<C, E, S>;
 
   private state: S | null = null;
   private createdAt = "";
   private updatedAt = "";
-  private alarmArmed = false;
-  private relaying: Promise<void> | null = null;
-  private relayAgain = false;
   lastLoad: LoadStats = { snapshotVersion: 0, eventsRead: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.storage.sql.exec(schema);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.alarmArmed = (await ctx.storage.getAlarm()) !== null;
-      if (!this.alarmArmed && this.hasUnsent()) this.armAlarm(Date.now());
-    });
+    super(ctx, env, schema);
   }
 
   /** A REST command. */
@@ -121,7 +89,7 @@ export abstract class AggregateObject<
     const cause = { correlationId: message.metadata.correlationId, causationId: message.id };
     const mark = { messageId: message.id, handler };
     try {
-      const recorded = this.recordedResult(mark);
+      const recorded = this.recordedResult<{ version: number }>(mark);
       if (recorded) return recorded;
       const state = this.load(id);
       const replyChannel = message.metadata.COMMAND_REPLY_CHANNEL;
@@ -134,7 +102,8 @@ export abstract class AggregateObject<
         this.commit(state, [], cause, [this.reply(message, "am.Failure", error.toInfo(), "FAILURE")], mark, result);
         return result;
       }
-      const replies = replyChannel === undefined ? [] : [this.reply(message, "am.Success", {}, "SUCCESS")];
+      const success = this.type.successReply?.(command, state) ?? { name: "am.Success", payload: {} };
+      const replies = replyChannel === undefined ? [] : [this.reply(message, success.name, success.payload, "SUCCESS")];
       const result = ok({ version: state.version + events.length });
       this.commit(state, events, cause, replies, mark, result);
       return result;
@@ -201,15 +170,6 @@ export abstract class AggregateObject<
     });
   }
 
-  override async alarm(): Promise<void> {
-    this.alarmArmed = false;
-    this.ctx.storage.sql.exec(
-      "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
-      new Date(Date.now() - sentRetentionMs).toISOString(),
-    );
-    await this.runRelay();
-  }
-
   // ---- loading -------------------------------------------------------------------------------
 
   private load(id: string): S {
@@ -272,6 +232,7 @@ export abstract class AggregateObject<
     const snapshotDue =
       Math.floor(next.version / this.snapshotEvery()) > Math.floor(state.version / this.snapshotEvery());
 
+    let alarm: number | null = null;
     try {
       this.ctx.storage.transactionSync(() => {
         const stored = sql.exec<{ v: number }>("SELECT COALESCE(MAX(version), 0) AS v FROM events").one().v;
@@ -297,66 +258,20 @@ export abstract class AggregateObject<
           );
           sql.exec("DELETE FROM snapshots WHERE version < ?", next.version);
         }
-        for (const m of outbox) {
-          sql.exec(
-            "INSERT INTO outbox (message_id, name, payload, metadata, occurred_at, destinations) VALUES (?, ?, ?, ?, ?, ?)",
-            m.envelope.id,
-            m.envelope.name,
-            JSON.stringify(m.envelope.payload),
-            JSON.stringify(m.envelope.metadata),
-            occurredAt,
-            JSON.stringify(m.destinations),
-          );
-        }
-        if (inbox) {
-          sql.exec(
-            "INSERT INTO inbox (message_id, handler, received_at, result) VALUES (?, ?, ?, ?)",
-            inbox.messageId,
-            inbox.handler,
-            occurredAt,
-            JSON.stringify(result ?? ok(null)),
-          );
-        }
-        // Armed inside the transaction: a crash after commit still relays, even if no request comes.
-        if (outbox.length > 0 && !this.alarmArmed) void this.ctx.storage.setAlarm(Date.now() + relaySafetyDelayMs);
+        alarm = this.writeOutbox(outbox);
+        if (inbox) this.markInbox(inbox, result ?? ok(null), occurredAt);
       });
     } catch (error) {
       this.state = null; // reload on the next request
       throw error;
     }
-    if (outbox.length > 0) this.alarmArmed = true;
     if (appended.length > 0) {
       if (state.version === 0) this.createdAt = occurredAt;
       this.updatedAt = occurredAt;
     }
     this.state = next;
-    if (outbox.length > 0 && !readConfig(this.env).skipImmediateRelay) this.startRelay();
+    this.committed(alarm, outbox.length > 0);
     return next.version;
-  }
-
-  private reply(
-    command: Envelope,
-    name: string,
-    payload: unknown,
-    outcome: "SUCCESS" | "FAILURE",
-  ): OutgoingMessage & { destinations: readonly Context[] } {
-    return {
-      name,
-      payload,
-      metadata: {
-        REPLY_OUTCOME: outcome,
-        REPLY_SAGA_ID: command.metadata.COMMAND_SAGA_ID,
-        REPLY_SAGA_NAME: command.metadata.COMMAND_SAGA_NAME,
-      },
-      destinations: replyDestinations(command.metadata.COMMAND_REPLY_CHANNEL),
-    };
-  }
-
-  private recordedResult(mark: InboxMark): Result<{ version: number }> | null {
-    const row = this.ctx.storage.sql
-      .exec<{ result: string }>("SELECT result FROM inbox WHERE message_id = ? AND handler = ?", mark.messageId, mark.handler)
-      .toArray()[0];
-    return row ? (JSON.parse(row.result) as Result<{ version: number }>) : null;
   }
 
   private failure(error: unknown, cause?: Cause): Result<never> {
@@ -368,82 +283,5 @@ export abstract class AggregateObject<
 
   private snapshotEvery(): number {
     return readConfig(this.env).snapshotEvery;
-  }
-
-  // ---- outbox relay (SPEC §5.3) --------------------------------------------------------------
-
-  private startRelay(): void {
-    this.ctx.waitUntil(this.runRelay());
-  }
-
-  /** One relay at a time per object; a request during a relay makes it look again before it ends. */
-  private runRelay(): Promise<void> {
-    if (this.relaying) {
-      this.relayAgain = true;
-      return this.relaying;
-    }
-    this.relaying = this.relay().finally(() => {
-      this.relaying = null;
-    });
-    return this.relaying;
-  }
-
-  /** Sends unsent rows until none are left; on failure counts the attempt and arms a backoff alarm. */
-  private async relay(): Promise<void> {
-    const sql = this.ctx.storage.sql;
-    for (;;) {
-      this.relayAgain = false;
-      const rows = sql
-        .exec<{ message_id: string; name: string; payload: string; metadata: string; occurred_at: string; destinations: string; attempts: number }>(
-          "SELECT message_id, name, payload, metadata, occurred_at, destinations, attempts FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, rowid LIMIT 100",
-        )
-        .toArray();
-      if (rows.length === 0) return;
-      const messages: OutboxMessage[] = rows.map((r) => ({
-        envelope: {
-          id: r.message_id,
-          name: r.name,
-          payload: JSON.parse(r.payload),
-          metadata: JSON.parse(r.metadata),
-          occurredAt: r.occurred_at,
-        },
-        destinations: JSON.parse(r.destinations),
-      }));
-      let failed: Set<string>;
-      try {
-        failed = await sendToQueues(this.env, messages);
-      } catch (error) {
-        logError("outbox relay failed", error, {});
-        failed = new Set(rows.map((r) => r.message_id));
-      }
-      const sentAt = nowIso();
-      let maxAttempts = 0;
-      this.ctx.storage.transactionSync(() => {
-        for (const r of rows) {
-          if (failed.has(r.message_id)) {
-            sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?", r.message_id);
-            maxAttempts = Math.max(maxAttempts, r.attempts + 1);
-          } else {
-            sql.exec("UPDATE outbox SET sent_at = ? WHERE message_id = ?", sentAt, r.message_id);
-          }
-        }
-      });
-      if (failed.size > 0) {
-        const delaySeconds = Math.min(relayRetryCapSeconds, 2 ** (maxAttempts - 1));
-        await this.ctx.storage.setAlarm(Date.now() + delaySeconds * 1000);
-        this.alarmArmed = true;
-        return;
-      }
-      if (rows.length < 100 && !this.relayAgain) return;
-    }
-  }
-
-  private hasUnsent(): boolean {
-    return this.ctx.storage.sql.exec("SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1").toArray().length > 0;
-  }
-
-  private armAlarm(at: number): void {
-    void this.ctx.storage.setAlarm(at);
-    this.alarmArmed = true;
   }
 }

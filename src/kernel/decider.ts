@@ -37,6 +37,8 @@ export interface AggregateType<C, E extends DomainEvent, S extends AggregateStat
   visible?(state: S): boolean;
   /** The integration events an event publishes, given the state after it. */
   publish(event: E, state: S): OutgoingMessage[];
+  /** The SUCCESS reply to a saga command, when it is not `am.Success` {} (e.g. a reply carrying an id). */
+  successReply?(command: C, state: S): OutgoingMessage | undefined;
 }
 
 /** Applies an event and advances the version: the only way states change. */
