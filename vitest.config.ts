@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 const migrations = async () => ({
   STORES_MIGRATIONS: await readD1Migrations("migrations/stores"),
   BASKETS_MIGRATIONS: await readD1Migrations("migrations/baskets"),
+  DEPOT_MIGRATIONS: await readD1Migrations("migrations/depot"),
   OPS_MIGRATIONS: await readD1Migrations("migrations/ops"),
 });
 

@@ -99,11 +99,11 @@ export abstract class AggregateObject<
       } catch (error) {
         if (!(error instanceof DomainError) || replyChannel === undefined) throw error;
         const result = fail(error.toInfo());
-        this.commit(state, [], cause, [this.reply(message, "am.Failure", error.toInfo(), "FAILURE")], mark, result);
+        this.commit(state, [], cause, [this.replyTo(message, "am.Failure", error.toInfo(), "FAILURE")], mark, result);
         return result;
       }
       const success = this.type.successReply?.(command, state) ?? { name: "am.Success", payload: {} };
-      const replies = replyChannel === undefined ? [] : [this.reply(message, success.name, success.payload, "SUCCESS")];
+      const replies = replyChannel === undefined ? [] : [this.replyTo(message, success.name, success.payload, "SUCCESS")];
       const result = ok({ version: state.version + events.length });
       this.commit(state, events, cause, replies, mark, result);
       return result;

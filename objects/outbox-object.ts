@@ -116,7 +116,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   }
 
   /** The reply to a saga command (SPEC §4.3, §5.1), routed by its reply channel. */
-  protected reply(command: Envelope, name: string, payload: unknown, outcome: "SUCCESS" | "FAILURE") {
+  protected replyTo(command: Envelope, name: string, payload: unknown, outcome: "SUCCESS" | "FAILURE") {
     return {
       name,
       payload,

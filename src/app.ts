@@ -7,10 +7,21 @@ import { adminAuth, adminRoutes } from "./admin/routes";
 import { storesRoutes } from "./stores/routes";
 import { basketsRoutes } from "./baskets/routes";
 import { customersRoutes } from "./customers/routes";
+import { orderingRoutes } from "./ordering/routes";
+import { paymentsRoutes } from "./payments/routes";
+import { depotRoutes } from "./depot/routes";
 
 /** Every context's REST endpoints, in registration order (literal paths first within a context). */
-export const routes: readonly Route<Env>[] = [...storesRoutes, ...basketsRoutes, ...customersRoutes, ...adminRoutes];
-const tags = ["stores", "baskets", "customers", "admin"];
+export const routes: readonly Route<Env>[] = [
+  ...storesRoutes,
+  ...basketsRoutes,
+  ...customersRoutes,
+  ...orderingRoutes,
+  ...depotRoutes,
+  ...paymentsRoutes,
+  ...adminRoutes,
+];
+const tags = ["stores", "baskets", "customers", "ordering", "depot", "payments", "admin"];
 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();

@@ -4,6 +4,11 @@ import type { ProductObject } from "../objects/product";
 import type { StoreObject } from "../objects/store";
 import type { CustomerObject } from "../objects/customer";
 import type { BasketObject } from "../objects/basket";
+import type { OrderObject } from "../objects/order";
+import type { PaymentObject } from "../objects/payment";
+import type { InvoiceObject } from "../objects/invoice";
+import type { ShoppingListObject } from "../objects/shopping-list";
+import type { CreateOrderSagaObject } from "../objects/create-order-saga";
 
 /** The Worker's bindings, as declared in wrangler.toml. */
 export interface Env extends ConfigVars, QueueProducers {
@@ -11,7 +16,13 @@ export interface Env extends ConfigVars, QueueProducers {
   PRODUCT: DurableObjectNamespace<ProductObject>;
   CUSTOMER: DurableObjectNamespace<CustomerObject>;
   BASKET: DurableObjectNamespace<BasketObject>;
+  ORDER: DurableObjectNamespace<OrderObject>;
+  PAYMENT: DurableObjectNamespace<PaymentObject>;
+  INVOICE: DurableObjectNamespace<InvoiceObject>;
+  SHOPPING_LIST: DurableObjectNamespace<ShoppingListObject>;
+  CREATE_ORDER_SAGA: DurableObjectNamespace<CreateOrderSagaObject>;
   STORES_DB: D1Database;
   BASKETS_DB: D1Database;
+  DEPOT_DB: D1Database;
   OPS_DB: D1Database;
 }

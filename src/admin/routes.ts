@@ -8,6 +8,7 @@ import type { AppEnv } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
 import { contexts, queueBinding } from "../../queues/topology";
+import { createOrderSaga } from "../cosec/handlers";
 import { deleteDeadLetter, findDeadLetter, listDeadLetters, markReplayed } from "./readmodel";
 
 const tag = "admin";
@@ -19,6 +20,10 @@ const streams: Record<string, (env: Env) => DurableObjectNamespace> = {
   "stores.Product": (env) => env.PRODUCT,
   "baskets.Basket": (env) => env.BASKET,
   "customers.Customer": (env) => env.CUSTOMER,
+  "ordering.Order": (env) => env.ORDER,
+  "depot.ShoppingList": (env) => env.SHOPPING_LIST,
+  "payments.Payment": (env) => env.PAYMENT,
+  "payments.Invoice": (env) => env.INVOICE,
 };
 
 /** Bearer auth of SPEC §7: no ADMIN_TOKEN → the admin API does not exist (404). */
@@ -85,6 +90,16 @@ export const adminRoutes = [
       if (page.version === 0) throw notFound("stream with that ID does not exist");
       return { streamName: aggregateName, streamId: id, ...page };
     },
+  }),
+  route({
+    method: "get",
+    path: "/api/admin/sagas/{id}",
+    operationId: "getSaga",
+    tag,
+    admin: true,
+    summary: "The full state of the create-order saga of an order",
+    response: z.object({ saga: z.record(z.string(), z.unknown()) }),
+    handle: async (c, { params }) => ({ saga: unwrap(await createOrderSaga(c.env, params.id ?? "").get()) }),
   }),
   route({
     method: "get",

@@ -46,9 +46,8 @@ export function mount<E extends object>(app: Hono<AppEnv<E>>, routes: readonly R
   }
 }
 
-export const errorSchema = z
-  .object({ code: z.number().int(), message: z.string(), details: z.array(z.unknown()) })
-  .meta({ id: "Error" });
+/** Inlined as components.schemas.Error; an id would make toJSONSchema emit a `#/$defs/Error` ref that does not resolve. */
+export const errorSchema = z.object({ code: z.number().int(), message: z.string(), details: z.array(z.unknown()) });
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown> & { properties?: unknown };

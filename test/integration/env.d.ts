@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       STORES_MIGRATIONS: D1Migration[];
       BASKETS_MIGRATIONS: D1Migration[];
+      DEPOT_MIGRATIONS: D1Migration[];
       OPS_MIGRATIONS: D1Migration[];
     }
   }

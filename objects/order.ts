@@ -1,0 +1,7 @@
+import type { Env } from "../src/env";
+import { type Order, type OrderCommand, type OrderEvent, orderType } from "../src/ordering/domain";
+import { AggregateObject } from "./aggregate-object";
+
+export class OrderObject extends AggregateObject<OrderCommand, OrderEvent, Order, Env> {
+  protected readonly type = orderType;
+}

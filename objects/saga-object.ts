@@ -1,0 +1,161 @@
+import { readConfig } from "../src/kernel/config";
+import type { Envelope, Metadata } from "../src/kernel/envelope";
+import { Code, fail, notFound, ok, type Result } from "../src/kernel/errors";
+import { logError } from "../src/kernel/log";
+import {
+  onReply,
+  onTimeout,
+  type SagaContext,
+  type SagaDefinition,
+  type SagaReply,
+  type SagaState,
+  startSaga,
+  type Transition,
+} from "../src/kernel/saga";
+import type { OutboxMessage } from "../queues/relay";
+import { destinationsOf } from "../queues/topology";
+import { type InboxMark, type KernelEnv, OutboxObject } from "./outbox-object";
+
+const schema = `CREATE TABLE IF NOT EXISTS saga (id TEXT PRIMARY KEY, correlation_id TEXT NOT NULL, state TEXT NOT NULL)`;
+
+export type SagaOutcome = { handled: "started" | "exists" | "reply" | "stale" | "unknown-saga" };
+
+/**
+ * One saga instance per id (SPEC §4): its state, outbox and inbox in this object's SQLite. Every
+ * transition — the new state, the commands it sends and the inbox mark of the message that caused it —
+ * commits in one transaction; the alarm carries both the step deadline and the relay retries.
+ */
+export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends OutboxObject<Env> {
+  protected abstract readonly definition: SagaDefinition<D>;
+  private cached: { state: SagaState<D>; correlationId: string } | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, schema);
+  }
+
+  /** Starts the saga for the message that triggers it; a saga that already exists ignores it. */
+  async start(id: string, handler: string, message: Envelope, data: D): Promise<Result<SagaOutcome>> {
+    return this.guard(async () => {
+      const mark = { messageId: message.id, handler };
+      const recorded = this.recordedResult<SagaOutcome>(mark);
+      if (recorded) return recorded;
+      if (this.load()) {
+        const result = ok<SagaOutcome>({ handled: "exists" });
+        this.commit(null, message.metadata.correlationId, message.id, mark, result);
+        return result;
+      }
+      const result = ok<SagaOutcome>({ handled: "started" });
+      this.commit(startSaga(this.definition, id, data, this.context()), message.metadata.correlationId, message.id, mark, result);
+      return result;
+    });
+  }
+
+  /** A reply to one of this saga's commands (SPEC §4.2 step 3). */
+  async reply(handler: string, message: Envelope): Promise<Result<SagaOutcome>> {
+    return this.guard(async () => {
+      const mark = { messageId: message.id, handler };
+      const recorded = this.recordedResult<SagaOutcome>(mark);
+      if (recorded) return recorded;
+      const saga = this.load();
+      if (!saga) {
+        const result = ok<SagaOutcome>({ handled: "unknown-saga" });
+        this.commit(null, message.metadata.correlationId, message.id, mark, result);
+        return result;
+      }
+      const reply: SagaReply = {
+        messageId: message.id,
+        name: message.name,
+        outcome: message.metadata.REPLY_OUTCOME === "SUCCESS" ? "SUCCESS" : "FAILURE",
+        payload: message.payload,
+        causationId: message.metadata.causationId,
+        sagaName: message.metadata.REPLY_SAGA_NAME ?? "",
+      };
+      const transition = onReply(this.definition, saga.state, reply, this.context());
+      const stale = transition.state.history.at(-1)?.kind === "stale-reply";
+      const result = ok<SagaOutcome>({ handled: stale ? "stale" : "reply" });
+      this.commit(transition, saga.correlationId, message.id, mark, result);
+      return result;
+    });
+  }
+
+  /** The full saga state for the admin API. */
+  async get(): Promise<Result<SagaState<D>>> {
+    return this.guard(async () => {
+      const saga = this.load();
+      return saga ? ok(saga.state) : fail(notFound("saga with that ID does not exist").toInfo());
+    });
+  }
+
+  protected override async onAlarm(): Promise<number | null> {
+    const saga = this.load();
+    if (!saga) return null;
+    const transition = onTimeout(this.definition, saga.state, this.context());
+    if (transition) this.commit(transition, saga.correlationId, saga.state.awaiting!.commandId);
+    return this.load()?.state.awaiting?.deadline ?? null;
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  private load(): { state: SagaState<D>; correlationId: string } | null {
+    if (this.cached) return this.cached;
+    const row = this.ctx.storage.sql
+      .exec<{ state: string; correlation_id: string }>("SELECT state, correlation_id FROM saga LIMIT 1")
+      .toArray()[0];
+    this.cached = row ? { state: JSON.parse(row.state) as SagaState<D>, correlationId: row.correlation_id } : null;
+    return this.cached;
+  }
+
+  private context(): SagaContext {
+    return { now: Date.now(), newId: () => crypto.randomUUID(), timeoutMs: readConfig(this.env).sagaReplyTimeoutSeconds * 1000 };
+  }
+
+  /** Persists a transition (or only an inbox mark) with the commands it sends, in one transaction. */
+  private commit(transition: Transition<D> | null, correlationId: string, causationId: string, mark?: InboxMark, result?: Result<unknown>) {
+    const occurredAt = new Date().toISOString();
+    const messages: OutboxMessage[] = (transition?.send ?? []).map((command) => ({
+      envelope: {
+        id: command.id,
+        name: command.name,
+        payload: command.payload,
+        metadata: {
+          correlationId,
+          causationId,
+          COMMAND_REPLY_CHANNEL: this.definition.replyChannel,
+          COMMAND_SAGA_ID: transition!.state.id,
+          COMMAND_SAGA_NAME: this.definition.name,
+        } satisfies Metadata,
+        occurredAt,
+      },
+      destinations: destinationsOf(command.name),
+    }));
+    let alarm: number | null = null;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        if (transition) {
+          this.ctx.storage.sql.exec(
+            "INSERT INTO saga (id, correlation_id, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+            transition.state.id,
+            correlationId,
+            JSON.stringify(transition.state),
+          );
+        }
+        alarm = this.writeOutbox(messages, transition?.state.awaiting?.deadline);
+        if (mark) this.markInbox(mark, result ?? ok(null), occurredAt);
+      });
+    } catch (error) {
+      this.cached = null;
+      throw error;
+    }
+    if (transition) this.cached = { state: transition.state, correlationId: this.cached?.correlationId ?? correlationId };
+    this.committed(alarm, messages.length > 0);
+  }
+
+  private async guard<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await work();
+    } catch (error) {
+      logError("saga failed", error, { saga: this.definition?.name });
+      return fail({ code: Code.Internal, message: "internal error" });
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import type { Env } from "../env";
+import { unwrap } from "../kernel/errors";
+import { aggregate, type AggregateSnapshot } from "../kernel/objects";
+import { decodeCursor, encodeCursor } from "../kernel/paging";
+import { recordStream } from "../kernel/projection";
+import type { Product, Store } from "../stores/domain";
+import {
+  buildStops,
+  type KnownProduct,
+  type KnownStore,
+  productNotFoundForList,
+  type RequestedItem,
+  type ShoppingList,
+  type StopsLookup,
+  storeNotFoundForList,
+} from "./domain";
+
+/** DEPOT_DB: store/product caches and the shopping-list board (SPEC §3.5). */
+
+// ---- caches --------------------------------------------------------------------------------------
+
+export const insertStore = (db: D1Database, id: string, s: { name: string; location: string }, version: number) =>
+  db
+    .prepare("INSERT INTO stores_cache (id, name, location, version) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+    .bind(id, s.name, s.location, version);
+
+export const renameStore = (db: D1Database, id: string, name: string, version: number) =>
+  db.prepare("UPDATE stores_cache SET name = ?, version = ? WHERE id = ? AND version = ?").bind(name, version, id, version - 1);
+
+export const upsertStore = (db: D1Database, snapshot: AggregateSnapshot<Store>) =>
+  db
+    .prepare(
+      `INSERT INTO stores_cache (id, name, location, version) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, location = excluded.location, version = excluded.version
+       WHERE excluded.version > stores_cache.version`,
+    )
+    .bind(snapshot.state.id, snapshot.state.name, snapshot.state.location, snapshot.version);
+
+export const insertProduct = (db: D1Database, id: string, p: { storeId: string; name: string }, version: number) =>
+  db
+    .prepare("INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING")
+    .bind(id, p.storeId, p.name, version);
+
+export const updateProduct = (db: D1Database, id: string, version: number, change: { name: string } | { removed: true }) => {
+  const [assignment, value] = "name" in change ? ["name = ?", change.name] : ["removed = ?", 1];
+  return db
+    .prepare(`UPDATE products_cache SET ${assignment}, version = ? WHERE id = ? AND version = ?`)
+    .bind(value, version, id, version - 1);
+};
+
+export const upsertProduct = (db: D1Database, snapshot: AggregateSnapshot<Product>) => {
+  const p = snapshot.state;
+  return db
+    .prepare(
+      `INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, removed = excluded.removed,
+         version = excluded.version WHERE excluded.version > products_cache.version`,
+    )
+    .bind(p.id, p.storeId, p.name, p.removed ? 1 : 0, snapshot.version);
+};
+
+/** Read-through store lookup (SPEC §2.7); a transport failure throws (the message is retried). */
+async function findStore(env: Env, id: string): Promise<KnownStore | null> {
+  const db = env.DEPOT_DB;
+  const row = await db.prepare("SELECT id, name, location FROM stores_cache WHERE id = ?").bind(id).first<KnownStore>();
+  if (row) return row;
+  const snapshot = unwrap(await aggregate<unknown, Store>(env.STORE, id).snapshot());
+  if (!snapshot.exists) return null;
+  await db.batch([upsertStore(db, snapshot), recordStream(db, { name: "stores.Store", id })]);
+  return { id, name: snapshot.state.name, location: snapshot.state.location };
+}
+
+/** Read-through product lookup; a tombstone or a removed product is not found. */
+async function findProduct(env: Env, id: string): Promise<KnownProduct | null> {
+  const db = env.DEPOT_DB;
+  const row = await db.prepare("SELECT id, name, removed FROM products_cache WHERE id = ?").bind(id).first<KnownProduct & { removed: number }>();
+  if (row) return row.removed ? null : { id: row.id, name: row.name };
+  const snapshot = unwrap(await aggregate<unknown, Product>(env.PRODUCT, id).snapshot());
+  if (!snapshot.exists || snapshot.state.removed) return null;
+  await db.batch([upsertProduct(db, snapshot), recordStream(db, { name: "stores.Product", id })]);
+  return { id, name: snapshot.state.name };
+}
+
+/** Looks up each item's store, then its product, in order (SPEC §3.5), and builds the stops. */
+export async function resolveStops(env: Env, items: readonly RequestedItem[]): Promise<StopsLookup> {
+  const stores = new Map<string, KnownStore>();
+  const products = new Map<string, KnownProduct>();
+  for (const item of items) {
+    if (!stores.has(item.storeId)) {
+      const store = await findStore(env, item.storeId);
+      if (!store) return { ok: false, error: storeNotFoundForList };
+      stores.set(item.storeId, store);
+    }
+    if (!products.has(item.productId)) {
+      const product = await findProduct(env, item.productId);
+      if (!product) return { ok: false, error: productNotFoundForList };
+      products.set(item.productId, product);
+    }
+  }
+  return { ok: true, stops: buildStops(items, stores, products) };
+}
+
+// ---- the shopping-list board ---------------------------------------------------------------------
+
+export const boardStatuses = ["pending", "available", "assigned", "completed", "canceled"] as const;
+
+export const insertList = (db: D1Database, id: string, p: { orderId: string; stops: unknown }, version: number, at: string) =>
+  db
+    .prepare(
+      `INSERT INTO shopping_lists (id, order_id, status, assigned_bot_id, stops, version, created_at, updated_at)
+       VALUES (?, ?, 'pending', '', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(id, p.orderId, JSON.stringify(p.stops), version, at, at);
+
+export const updateListStatus = (db: D1Database, id: string, version: number, at: string, status: string, botId?: string) =>
+  db
+    .prepare(
+      `UPDATE shopping_lists SET status = ?, assigned_bot_id = COALESCE(?, assigned_bot_id), version = ?, updated_at = ?
+       WHERE id = ? AND version = ?`,
+    )
+    .bind(status, botId ?? null, version, at, id, version - 1);
+
+export const upsertList = (db: D1Database, snapshot: AggregateSnapshot<ShoppingList>) => {
+  const l = snapshot.state;
+  return db
+    .prepare(
+      `INSERT INTO shopping_lists (id, order_id, status, assigned_bot_id, stops, version, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status,
+         assigned_bot_id = excluded.assigned_bot_id, stops = excluded.stops, version = excluded.version,
+         updated_at = excluded.updated_at
+       WHERE excluded.version > shopping_lists.version`,
+    )
+    .bind(l.id, l.orderId, l.status, l.assignedBotId, JSON.stringify(l.stops), snapshot.version, snapshot.createdAt, snapshot.updatedAt);
+};
+
+interface BoardRow {
+  id: string;
+  order_id: string;
+  status: string;
+  assigned_bot_id: string;
+  stops: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Lists with one status, oldest first by (createdAt, id), with an opaque cursor. */
+export async function listBoard(db: D1Database, status: string, limit: number, next: string) {
+  const after = decodeCursor(next, ["string", "string"] as const);
+  const { results } = await db
+    .prepare(
+      `SELECT id, order_id, status, assigned_bot_id, stops, created_at, updated_at FROM shopping_lists
+       WHERE status = ?1 AND (?2 IS NULL OR (created_at, id) > (?2, ?3))
+       ORDER BY created_at, id LIMIT ?4`,
+    )
+    .bind(status, after?.[0] ?? null, after?.[1] ?? null, limit + 1)
+    .all<BoardRow>();
+  const page = results.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    shoppingLists: page.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      status: r.status,
+      assignedBotId: r.assigned_bot_id,
+      stops: JSON.parse(r.stops),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    })),
+    next: results.length > limit && last ? encodeCursor([last.created_at, last.id]) : "",
+  };
+}

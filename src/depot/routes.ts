@@ -1,0 +1,111 @@
+import { z } from "zod";
+import type { Env } from "../env";
+import { routeFor } from "../kernel/api";
+import { DomainError, invalidRequest, unwrap } from "../kernel/errors";
+import { body, empty, list, quantity, text } from "../kernel/fields";
+import { causeOf } from "../kernel/http";
+import { aggregate } from "../kernel/objects";
+import { pageLimit, queryInt, queryText } from "../kernel/paging";
+import { type ShoppingList, type ShoppingListCommand, shoppingListNotFound, shoppingListView } from "./domain";
+import { boardStatuses, listBoard, resolveStops } from "./readmodel";
+
+const tag = "depot";
+const route = routeFor<Env>();
+const shoppingList = (env: Env, id: string) => aggregate<ShoppingListCommand, ShoppingList>(env.SHOPPING_LIST, id);
+const emptyResponse = z.object({});
+
+const stopSchema = z.object({
+  storeId: z.string(),
+  storeName: z.string(),
+  storeLocation: z.string(),
+  items: z.array(z.object({ productId: z.string(), productName: z.string(), quantity: z.number().int() })),
+});
+const listSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  status: z.string(),
+  assignedBotId: z.string(),
+  stops: z.array(stopSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const listCommand = (operationId: string, method: "post" | "put", path: string, summary: string, command: ShoppingListCommand) =>
+  route({
+    method,
+    path,
+    operationId,
+    tag,
+    summary,
+    body: empty(),
+    response: emptyResponse,
+    handle: async (c, { params }) => {
+      unwrap(await shoppingList(c.env, params.id!).execute(command, causeOf(c)));
+      return {};
+    },
+  });
+
+export const depotRoutes = [
+  route({
+    method: "post",
+    path: "/api/depot/shopping",
+    operationId: "createShoppingList",
+    tag,
+    summary: "Create a shopping list (stays pending: only the saga initiates lists)",
+    body: body({ orderId: text(), items: list(body({ productId: text(), storeId: text(), quantity: quantity() })) }),
+    response: z.object({ id: z.string() }),
+    handle: async (c, { body: { orderId, items } }) => {
+      const id = crypto.randomUUID();
+      // lookups only run once the cheap checks pass, as they come after them in SPEC §3.5
+      const stops = orderId.trim() === "" || items.length === 0 ? { ok: true as const, stops: [] } : await resolveStops(c.env, items);
+      unwrap(
+        await shoppingList(c.env, id).execute({ type: "CreateShoppingList", orderId, itemCount: items.length, stops }, causeOf(c)),
+      );
+      return { id };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/depot/shopping",
+    operationId: "listShoppingLists",
+    tag,
+    summary: "Shopping lists with a status (default available), oldest first (read model)",
+    query: z.object({ status: queryText(), limit: queryInt(), next: queryText() }),
+    response: z.object({ shoppingLists: z.array(listSchema), next: z.string() }),
+    handle: async (c, { query }) => {
+      const status = query.status === "" ? "available" : query.status;
+      if (!(boardStatuses as readonly string[]).includes(status)) throw invalidRequest("status");
+      return listBoard(c.env.DEPOT_DB, status, pageLimit(query.limit, 50), query.next);
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/depot/shopping/{id}",
+    operationId: "getShoppingList",
+    tag,
+    summary: "Get a shopping list (strongly consistent)",
+    response: z.object({ shoppingList: listSchema }),
+    handle: async (c, { params }) => {
+      const snapshot = unwrap(await shoppingList(c.env, params.id!).snapshot());
+      if (!snapshot.exists) throw DomainError.from(shoppingListNotFound);
+      return { shoppingList: shoppingListView(snapshot.state, snapshot.createdAt, snapshot.updatedAt) };
+    },
+  }),
+  listCommand("cancelShoppingList", "post", "/api/depot/shopping/{id}", "Cancel a shopping list", { type: "CancelShoppingList" }),
+  route({
+    method: "put",
+    path: "/api/depot/shopping/{id}/assign",
+    operationId: "assignShoppingList",
+    tag,
+    summary: "Assign an available list to a bot",
+    body: body({ botId: text() }),
+    response: emptyResponse,
+    handle: async (c, { params, body: { botId } }) => {
+      unwrap(await shoppingList(c.env, params.id!).execute({ type: "AssignShoppingList", botId }, causeOf(c)));
+      return {};
+    },
+  }),
+  listCommand("completeShoppingList", "put", "/api/depot/shopping/{id}/complete", "Complete an assigned list; the order becomes ready", {
+    type: "CompleteShoppingList",
+  }),
+];
