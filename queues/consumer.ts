@@ -42,7 +42,11 @@ export async function consume<Env extends ConsumerEnv>(
   }
   if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context);
   const handlers = registry[queue.context] ?? {};
-  const { queueRetryBaseSeconds } = readConfig(env);
+  const { queueRetryBaseSeconds, stalledContexts } = readConfig(env);
+  if (stalledContexts.includes(queue.context)) {
+    batch.retryAll({ delaySeconds: 1 });
+    return;
+  }
   for (const message of batch.messages) {
     let messageId = message.id;
     let name = "";

@@ -7,6 +7,8 @@ export interface ConfigVars {
   SMS_WEBHOOK_URL?: string;
   /** Test-only fault injection: "skip-immediate" leaves the outbox to the alarm, as after a crash. */
   OUTBOX_RELAY_FAULT?: string;
+  /** Test-only fault injection: comma-separated contexts whose consumers defer every message, as if stalled. */
+  STALL_QUEUES?: string;
 }
 
 export interface Config {
@@ -14,6 +16,7 @@ export interface Config {
   sagaReplyTimeoutSeconds: number;
   queueRetryBaseSeconds: number;
   skipImmediateRelay: boolean;
+  stalledContexts: string[];
 }
 
 const positive = (value: string | undefined, fallback: number, min = 1): number => {
@@ -27,5 +30,6 @@ export function readConfig(vars: ConfigVars): Config {
     sagaReplyTimeoutSeconds: positive(vars.SAGA_REPLY_TIMEOUT_SECONDS, 30),
     queueRetryBaseSeconds: positive(vars.QUEUE_RETRY_BASE_SECONDS, 10, 0),
     skipImmediateRelay: vars.OUTBOX_RELAY_FAULT === "skip-immediate",
+    stalledContexts: (vars.STALL_QUEUES ?? "").split(",").map((c) => c.trim()).filter(Boolean),
   };
 }
