@@ -68,6 +68,9 @@ const replyChannels: Record<string, Context> = {
   "mallbots.cosec.replies.CreateOrder": "cosec",
 };
 
+/** Every message name the topology routes. */
+export const routedMessageNames = (): string[] => Object.keys(subscribers);
+
 /** Queues that receive a message of this name; empty when nobody subscribes. */
 export function destinationsOf(name: string): readonly Context[] {
   return subscribers[name] ?? [];
