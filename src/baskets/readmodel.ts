@@ -73,9 +73,10 @@ const failed = (error: ErrorInfo): ProductLookup => ({ ok: false, error });
 
 /**
  * Finds a product and its store for a basket line: the cache first (a tombstone means not found),
- * then the owning objects' snapshot(), whose answer fills the cache.
+ * then the owning objects' snapshot(), whose answer fills the cache. Removing an item only needs the
+ * product to be known, so it skips the store (`withStore: false`).
  */
-export async function lookupProduct(env: Env, productId: string): Promise<ProductLookup> {
+export async function lookupProduct(env: Env, productId: string, { withStore = true } = {}): Promise<ProductLookup> {
   const db = env.BASKETS_DB;
   const cached = await db
     .prepare(
@@ -97,7 +98,7 @@ export async function lookupProduct(env: Env, productId: string): Promise<Produc
     product = snapshot.value.state;
     storeName = await cachedStoreName(db, product.storeId);
   }
-  if (storeName === null) {
+  if (storeName === null && withStore) {
     const store = await readSnapshot<Store>(env.STORE, product.storeId);
     if (!store.ok || !store.value.exists) return failed(storeLookupFailed);
     await db.batch([upsertStore(db, store.value), recordStream(db, { name: "stores.Store", id: product.storeId })]);
@@ -105,7 +106,7 @@ export async function lookupProduct(env: Env, productId: string): Promise<Produc
   }
   return {
     ok: true,
-    item: { storeId: product.storeId, productId, storeName, productName: product.name, productPrice: product.price },
+    item: { storeId: product.storeId, productId, storeName: storeName ?? "", productName: product.name, productPrice: product.price },
   };
 }
 

@@ -82,7 +82,7 @@ export const basketsRoutes = [
     body: body({ productId: text(), quantity: quantity() }),
     response: emptyResponse,
     handle: async (c, { params, body: { productId, quantity } }) => {
-      const product = await lookupProduct(c.env, productId);
+      const product = await lookupProduct(c.env, productId, { withStore: false });
       unwrap(await basket(c.env, params.id!).execute({ type: "RemoveItem", productId, product, quantity }, causeOf(c)));
       return {};
     },

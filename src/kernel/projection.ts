@@ -55,7 +55,9 @@ export async function project(step: ProjectionStep): Promise<ProjectionOutcome> 
     outcome = "refetched";
     effects = await step.refetch(id);
   }
-  await db.batch([...effects, recordStream(db, stream), markInbox(db, message.id, handler)]);
+  // a gap on an aggregate that does not exist writes nothing but the inbox row (SPEC §2.7 rule 3)
+  const seenStream = outcome === "refetched" && effects.length === 0 ? [] : [recordStream(db, stream)];
+  await db.batch([...effects, ...seenStream, markInbox(db, message.id, handler)]);
   return outcome;
 }
 
