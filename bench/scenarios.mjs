@@ -138,7 +138,7 @@ export const scenarios = [
  * After write load: waits until a fresh probe write has travelled the whole pipeline (aggregate →
  * outbox relay → queue → projection into D1), i.e. the backlog queued before it has drained.
  */
-export async function settle(api, timeoutMs = 120_000) {
+export async function settle(api, timeoutMs = 60_000) {
   const { storeId } = await storeWithProducts(api, 1, { label: "Probe" });
   await waitForCatalog(api, storeId, 1, timeoutMs);
 }

@@ -10,16 +10,27 @@
 //   BENCH_TIMEOUT_MS       per-request timeout (counts as an error)  (default 10000)
 //   BENCH_SCENARIOS        comma list of scenario names to run       (default all)
 //   BENCH_SETTLE=0         skip waiting for queues/projections to drain after write scenarios
+//   BENCH_SNAPSHOT=0       serve the working tree itself instead of a snapshot copy (see below)
+//   BENCH_REF=<git ref>    serve a committed version (`git archive <ref>`) instead of the working tree
+//   BENCH_DEV_LOG=path     append wrangler dev's output to this file (default: discarded)
+//
+// By default the system is served from a snapshot of the working tree taken at start (a temporary copy
+// with node_modules symlinked, started with that copy's scripts/local.mjs, so exactly as `npm start`):
+// `wrangler dev` watches and rebuilds its sources, so edits saved while the bench runs would otherwise
+// reload the Worker mid-run (failing the requests in flight) and mix two versions into one measurement.
+// Ctrl-C / SIGTERM / errors: the load process and wrangler dev are stopped and the temp dir is removed.
 // Exit code: 0, or 1 when any cell had more than 1% errors (non-2xx or network) or the run failed.
-import { fork } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, fork } from "node:child_process";
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { apiClient, scenarios, settle } from "../bench/scenarios.mjs";
-import { migrate, root, startDev, stopDev } from "./local.mjs";
+import { root } from "./local.mjs";
 
 const maxErrorRate = 0.01;
+const loadAverageAtStart = os.loadavg().map((v) => Math.round(v * 100) / 100);
 
 function intList(name, fallback) {
   const raw = process.env[name] ?? fallback;
@@ -41,6 +52,8 @@ const config = {
   maxRequests: Math.floor(num("BENCH_MAX_REQUESTS", 500_000, 1, 5_000_000)),
   timeoutMs: Math.floor(num("BENCH_TIMEOUT_MS", 10_000, 100, 120_000)),
   settle: process.env.BENCH_SETTLE !== "0",
+  snapshot: process.env.BENCH_SNAPSHOT !== "0",
+  ref: process.env.BENCH_REF || null,
 };
 const only = (process.env.BENCH_SCENARIOS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const unknown = only.filter((n) => !scenarios.some((s) => s.name === n));
@@ -49,14 +62,23 @@ const selected = only.length ? scenarios.filter((s) => only.includes(s.name)) : 
 
 // ---- lifecycle: whatever happens, stop the load process and wrangler dev, remove the state dir ----------
 let dev = null;
+let stopDev = null;
 let load = null;
-let stateDir = null;
+let tempDir = null;
+const sourceInfo = { served: null, commit: null };
+let devExit = null; // set when wrangler dev dies while the bench still needs it
 let cleaning = null;
 function cleanup() {
   cleaning ??= (async () => {
     if (load && load.exitCode === null) load.kill("SIGKILL");
-    if (dev) await stopDev(dev);
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (dev && stopDev) await stopDev(dev);
+    if (tempDir) {
+      try {
+        rmSync(tempDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (error) {
+        console.error(`bench: could not remove ${tempDir}: ${error.message}`);
+      }
+    }
   })();
   return cleaning;
 }
@@ -72,6 +94,30 @@ process.on("exit", () => {
     if (dev && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
   } catch {}
 });
+
+/** Copies the working tree (without node_modules, .git and local state) and links node_modules into it. */
+const notCopied = new Set([".git", "node_modules", ".wrangler", "dist", "coverage", ".e2e-state", "test-results.json", join("bench", "results")]);
+function snapshotTree(into) {
+  cpSync(root, into, {
+    recursive: true,
+    filter: (src) => {
+      const rel = relative(root, src);
+      return !(notCopied.has(rel) || rel.endsWith(".log") || [...notCopied].some((n) => rel.startsWith(n + sep)));
+    },
+  });
+  symlinkSync(resolve(root, "node_modules"), join(into, "node_modules"), "dir");
+  return into;
+}
+
+/** Extracts a committed version of the repository (read-only git) and links node_modules into it. */
+function archiveRef(ref, into) {
+  if (!/^[A-Za-z0-9._\/~^-]+$/.test(ref)) throw new Error(`BENCH_REF "${ref}" does not look like a git ref`);
+  mkdirSync(into, { recursive: true });
+  const tar = execFileSync("git", ["-C", root, "archive", "--format=tar", ref], { maxBuffer: 512 * 2 ** 20 });
+  execFileSync("tar", ["-x", "-C", into], { input: tar });
+  symlinkSync(resolve(root, "node_modules"), join(into, "node_modules"), "dir");
+  return into;
+}
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -140,7 +186,8 @@ function machine() {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model ?? null,
     totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    loadAverageAtStart,
+    loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     wrangler,
@@ -161,12 +208,49 @@ async function main() {
   let failure = null;
   const started = Date.now();
   try {
-    stateDir = mkdtempSync(join(os.tmpdir(), "mallbots-bench-"));
-    const port = await freePort();
+    tempDir = mkdtempSync(join(os.tmpdir(), "mallbots-bench-"));
+    const stateDir = join(tempDir, "state");
+    const appDir = config.ref ? archiveRef(config.ref, join(tempDir, "app")) : config.snapshot ? snapshotTree(join(tempDir, "app")) : root;
+    sourceInfo.served = config.ref ? `git archive ${config.ref}` : config.snapshot ? "snapshot of the working tree" : "working tree";
+    try {
+      sourceInfo.commit = execFileSync("git", ["-C", root, "rev-parse", config.ref ?? "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      if (!config.ref) sourceInfo.uncommittedChanges = execFileSync("git", ["-C", root, "status", "--porcelain"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    } catch {}
+    const source = config.ref ? `git ref ${config.ref}` : config.snapshot ? "snapshot of the working tree" : "working tree";
+    const local = await import(pathToFileURL(join(appDir, "scripts", "local.mjs")).href);
+    stopDev = local.stopDev;
+    console.log(`bench: starting the system (${source}, state in ${tempDir})`);
+    local.migrate(stateDir);
+    let port;
+    // A start can lose a port race with other wrangler instances on the machine (e.g. its inspector port): retry.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const logFd = process.env.BENCH_DEV_LOG ? openSync(resolve(process.env.BENCH_DEV_LOG), "a") : null;
+      const stdio = logFd === null ? "ignore" : ["ignore", logFd, logFd];
+      try {
+        dev = await local.startDev({ port, persistTo: stateDir, stdio, timeoutMs: 120_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) {
+          const hint = process.env.BENCH_DEV_LOG ? `see ${process.env.BENCH_DEV_LOG}` : "rerun with BENCH_DEV_LOG=/tmp/dev.log to see wrangler's output";
+          throw new Error(`could not start the system: ${error.message} (${hint})`);
+        }
+        console.error(`bench: start attempt ${attempt} failed (${error.message}); retrying`);
+        await new Promise((r) => setTimeout(r, 1000));
+      } finally {
+        if (logFd !== null) closeSync(logFd);
+      }
+    }
     const baseUrl = `http://127.0.0.1:${port}`;
-    console.log(`bench: starting the system on ${baseUrl} (state ${stateDir})`);
-    migrate(stateDir);
-    dev = await startDev({ port, persistTo: stateDir, stdio: "ignore", timeoutMs: 120_000 });
+    console.log(`bench: the system is up on ${baseUrl}`);
+    // If the system goes away mid-run, stop hammering a closed port: end the load process at once.
+    dev.once("exit", (code, signal) => {
+      if (cleaning) return;
+      devExit = `wrangler dev exited unexpectedly (${code ?? signal}) at ${new Date().toISOString()}`;
+      console.error(`bench: ${devExit}`);
+      if (load && load.exitCode === null) load.kill("SIGKILL");
+    });
+    const devDied = () => (dev.exitCode !== null || dev.signalCode !== null ? `wrangler dev exited (${dev.exitCode ?? dev.signalCode})` : null);
     const api = apiClient(baseUrl);
     console.log(
       `bench: ${selected.length} scenarios × concurrency ${config.concurrency.join(",")}, ` +
@@ -174,6 +258,7 @@ async function main() {
     );
 
     for (const scenario of selected) {
+      if (devDied()) throw new Error(`${devDied()} before ${scenario.name}`);
       const t0 = Date.now();
       const state = scenario.setup ? await scenario.setup(api) : null;
       const setupMs = Date.now() - t0;
@@ -190,12 +275,6 @@ async function main() {
         });
         if (scenario.name === "liveness") liveness.set(concurrency, result.rps);
         const base = liveness.get(concurrency);
-        let settleMs = null;
-        if (config.settle && !scenario.readOnly) {
-          const s0 = Date.now();
-          await settle(api);
-          settleMs = Date.now() - s0;
-        }
         const row = {
           scenario: scenario.name,
           description: scenario.description,
@@ -204,31 +283,42 @@ async function main() {
           errorRate: result.requests ? result.errors / result.requests : 0,
           ratioToLiveness: base ? Math.round((result.rps / base) * 1000) / 1000 : null,
           setupMs,
-          settleMs,
+          drainMs: null,
+          drainError: null,
         };
         rows.push(row);
+        if (devDied()) throw new Error(`${devDied()} during ${scenario.name}@${concurrency}`);
+        // Let the queues and projections fed by this cell's writes drain before the next measurement.
+        if (config.settle && !scenario.readOnly) {
+          const s0 = Date.now();
+          try {
+            await settle(api);
+            row.drainMs = Date.now() - s0;
+          } catch (error) {
+            row.drainError = String(error.message ?? error);
+          }
+        }
         const errs = row.errors ? `, ${row.errors} errors ${JSON.stringify(row.statuses)}` : "";
-        console.log(
-          `  ${scenario.name} @${concurrency}: ${fmt(row.rps, 0)} req/s, p50 ${fmt(row.p50Ms)} ms, p99 ${fmt(row.p99Ms)} ms${errs}` +
-            (settleMs !== null ? ` (drained in ${(settleMs / 1000).toFixed(1)} s)` : ""),
-        );
+        const drained = row.drainMs !== null ? ` (drained in ${(row.drainMs / 1000).toFixed(1)} s)` : row.drainError ? ` (NOT drained: ${row.drainError})` : "";
+        console.log(`  ${scenario.name} @${concurrency}: ${fmt(row.rps, 0)} req/s, p50 ${fmt(row.p50Ms)} ms, p99 ${fmt(row.p99Ms)} ms${errs}${drained}`);
         for (const sample of row.errorSamples) console.log(`    e.g. ${sample.status} ${sample.body ?? ""}`);
       }
     }
   } catch (error) {
-    failure = error;
+    failure = devExit ? new Error(`the system stopped mid-run: ${devExit} (then: ${error.message ?? error})`) : error;
   } finally {
     await cleanup();
   }
 
   console.log("");
   if (rows.length) printTable(rows);
-  const file = writeResults(rows, { durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
+  const file = writeResults(rows, { source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
   console.log(`\nresults: ${file}`);
   if (failure) {
     console.error(`bench failed: ${failure.stack ?? failure}`);
     return 1;
   }
+  for (const r of rows.filter((r) => r.drainError)) console.error(`bench: warning: after ${r.scenario}@${r.concurrency} the pipeline did not drain (${r.drainError}); later rows may be skewed`);
   const bad = rows.filter((r) => r.errorRate > maxErrorRate);
   if (bad.length) {
     console.error(`bench: more than ${maxErrorRate * 100}% errors in ${bad.map((r) => `${r.scenario}@${r.concurrency}`).join(", ")}`);
