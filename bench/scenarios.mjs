@@ -122,6 +122,35 @@ export const scenarios = [
     request: (state, i) => rebrand(state.id, i),
   },
   {
+    name: "additem-many",
+    description: "PUT /api/baskets/{id}/addItem, round-robin over 200 baskets and 20 products",
+    setup: async (api) => {
+      const { storeId, productIds } = await storeWithProducts(api, 20, { label: "Basket" });
+      await waitForCatalog(api, storeId, 20);
+      const basketIds = await parallel(200, 8, async () => (await api.post("/api/baskets", { customerId: "bench" })).id);
+      return { basketIds, productIds };
+    },
+    request: (state, i) => ({
+      method: "PUT",
+      path: `/api/baskets/${state.basketIds[i % state.basketIds.length]}/addItem`,
+      body: { productId: state.productIds[i % state.productIds.length], quantity: 1 },
+    }),
+  },
+  {
+    name: "additem-hot",
+    description: "PUT /api/baskets/{id}/addItem, all on one basket",
+    setup: async (api) => {
+      const { storeId, productIds } = await storeWithProducts(api, 20, { label: "Hot basket" });
+      await waitForCatalog(api, storeId, 20);
+      return { basketId: (await api.post("/api/baskets", { customerId: "bench" })).id, productIds };
+    },
+    request: (state, i) => ({
+      method: "PUT",
+      path: `/api/baskets/${state.basketId}/addItem`,
+      body: { productId: state.productIds[i % state.productIds.length], quantity: 1 },
+    }),
+  },
+  {
     name: "list-products",
     description: "GET /api/stores/{storeId}/products, a store with 20 products (D1 read model)",
     readOnly: true,

@@ -5,6 +5,7 @@ import {
   DomainError,
   type ErrorInfo,
   fail,
+  type HandleResult,
   ok,
   type Result,
 } from "../src/kernel/errors";
@@ -85,11 +86,11 @@ export abstract class AggregateObject<
    * channel is answered with am.Success / am.Failure in the same transaction (SPEC §4.3); without one,
    * a rule violation is returned unrecorded so the consumer retries it.
    */
-  async handle(id: string, handler: string, message: Envelope, command: C): Promise<Result<{ version: number }>> {
+  async handle(id: string, handler: string, message: Envelope, command: C): Promise<HandleResult<{ version: number }>> {
     const cause = { correlationId: message.metadata.correlationId, causationId: message.id };
     const mark = { messageId: message.id, handler };
     try {
-      const recorded = this.recordedResult<{ version: number }>(mark);
+      const recorded = this.recordedResult<{ version: number }>(mark) as HandleResult<{ version: number }> | null;
       if (recorded) return recorded;
       const state = this.load(id);
       const replyChannel = message.metadata.COMMAND_REPLY_CHANNEL;
@@ -98,7 +99,7 @@ export abstract class AggregateObject<
         events = this.type.decider.decide(command, state);
       } catch (error) {
         if (!(error instanceof DomainError) || replyChannel === undefined) throw error;
-        const result = fail(error.toInfo());
+        const result: HandleResult<never> = { ok: false, error: error.toInfo(), replied: true };
         this.commit(state, [], cause, [this.replyTo(message, "am.Failure", error.toInfo(), "FAILURE")], mark, result);
         return result;
       }

@@ -13,6 +13,8 @@
 //   BENCH_SNAPSHOT=0       serve the working tree itself instead of a snapshot copy (see below)
 //   BENCH_REF=<git ref>    serve a committed version (`git archive <ref>`) instead of the working tree
 //   BENCH_DEV_LOG=path     append wrangler dev's output to this file (default: discarded)
+//   BENCH_ORDERS           orders per level of the checkout → approved journey (default 50; 0 skips it)
+//   BENCH_ORDER_CONCURRENCY comma list of concurrency levels for that journey (default "1,16")
 //
 // By default the system is served from a snapshot of the working tree taken at start (a temporary copy
 // with node_modules symlinked, started with that copy's scripts/local.mjs, so exactly as `npm start`):
@@ -26,6 +28,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { checkoutToApproved } from "../bench/journeys.mjs";
 import { apiClient, scenarios, settle } from "../bench/scenarios.mjs";
 import { root } from "./local.mjs";
 
@@ -54,7 +57,10 @@ const config = {
   settle: process.env.BENCH_SETTLE !== "0",
   snapshot: process.env.BENCH_SNAPSHOT !== "0",
   ref: process.env.BENCH_REF || null,
+  orders: Math.floor(num("BENCH_ORDERS", 50, 0, 10_000)),
+  orderConcurrency: intList("BENCH_ORDER_CONCURRENCY", "1,16"),
 };
+const adminToken = "bench";
 const only = (process.env.BENCH_SCENARIOS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const unknown = only.filter((n) => !scenarios.some((s) => s.name === n));
 if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS ${unknown.join(", ")}; known: ${scenarios.map((s) => s.name).join(", ")}`);
@@ -176,6 +182,17 @@ function printTable(rows) {
   for (const l of lines) console.log(line(l));
 }
 
+function printJourneys(journeys) {
+  console.log("");
+  const header = ["journey", "conc", "orders", "p50 ms", "p95 ms", "max ms", "orders/s", "queue hops"];
+  const lines = journeys.map((j) => [j.journey, String(j.concurrency), String(j.orders), fmt(j.p50Ms), fmt(j.p95Ms), fmt(j.maxMs), fmt(j.ordersPerSecond), String(j.queueHops ?? "—")]);
+  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
+  const line = (cells) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const l of lines) console.log(line(l));
+}
+
 function machine() {
   const cpus = os.cpus();
   let wrangler = null;
@@ -204,6 +221,7 @@ function writeResults(rows, extra) {
 
 async function main() {
   const rows = [];
+  let journeys = [];
   const liveness = new Map(); // concurrency → req/s
   let failure = null;
   const started = Date.now();
@@ -228,7 +246,7 @@ async function main() {
       const logFd = process.env.BENCH_DEV_LOG ? openSync(resolve(process.env.BENCH_DEV_LOG), "a") : null;
       const stdio = logFd === null ? "ignore" : ["ignore", logFd, logFd];
       try {
-        dev = await local.startDev({ port, persistTo: stateDir, stdio, timeoutMs: 120_000 });
+        dev = await local.startDev({ port, persistTo: stateDir, stdio, timeoutMs: 120_000, vars: { ADMIN_TOKEN: adminToken } });
         break;
       } catch (error) {
         if (attempt >= 3) {
@@ -304,6 +322,10 @@ async function main() {
         for (const sample of row.errorSamples) console.log(`    e.g. ${sample.status} ${sample.body ?? ""}`);
       }
     }
+    if (config.orders > 0 && only.length === 0) {
+      console.log(`\nbench: checkout → approved, ${config.orders} orders at concurrency ${config.orderConcurrency.join(",")}`);
+      journeys = await checkoutToApproved(api, { orders: config.orders, concurrencies: config.orderConcurrency, adminToken });
+    }
   } catch (error) {
     failure = devExit ? new Error(`the system stopped mid-run: ${devExit} (then: ${error.message ?? error})`) : error;
   } finally {
@@ -312,7 +334,9 @@ async function main() {
 
   console.log("");
   if (rows.length) printTable(rows);
-  const file = writeResults(rows, { source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
+  if (journeys.length) printJourneys(journeys);
+  const file = writeResults(rows, {
+    journeys, source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
   console.log(`\nresults: ${file}`);
   if (failure) {
     console.error(`bench failed: ${failure.stack ?? failure}`);

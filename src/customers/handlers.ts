@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { settleCommand } from "../kernel/commands";
+import { commandHandler } from "../kernel/commands";
 import { aggregate } from "../kernel/objects";
 import { type ContextHandlers, on } from "../../queues/consumer";
 import { customersCommands } from "./contract";
@@ -7,8 +7,11 @@ import type { Customer, CustomerCommand } from "./domain";
 
 /** The saga's AuthorizeCustomer command, answered by the Customer object with am.Success / am.Failure. */
 export const customersHandlers: ContextHandlers<Env> = {
-  "customersapi.AuthorizeCustomer": on(customersCommands["customersapi.AuthorizeCustomer"], async (env, m, handler) => {
-    const customer = aggregate<CustomerCommand, Customer>(env.CUSTOMER, m.payload.id);
-    settleCommand(m, await customer.handle(handler, m, { type: "AuthorizeCustomer" }));
-  }),
+  "customersapi.AuthorizeCustomer": on(
+    customersCommands["customersapi.AuthorizeCustomer"],
+    commandHandler(
+      (env: Env, p) => aggregate<CustomerCommand, Customer>(env.CUSTOMER, p.id),
+      (): CustomerCommand => ({ type: "AuthorizeCustomer" }),
+    ),
+  ),
 };

@@ -1,15 +1,14 @@
-import { Code, DomainError, type Result } from "./errors";
+import { DomainError, type HandleResult } from "./errors";
 import type { Envelope } from "./envelope";
 
 /**
- * Settles a message-driven command's outcome for the consumer (SPEC §4.3): success, or a failure that
- * was answered with a reply, acknowledges the message; anything else (no reply channel, internal
- * fault) is thrown so the message is retried.
+ * Settles a message-driven command's outcome for the consumer (SPEC §4.3): success, or a failure whose
+ * reply was committed, acknowledges the message; any other failure (no reply channel, a conflict or
+ * fault that rolled the transaction back) is thrown so the message is retried.
  */
-export function settleCommand(message: Envelope, result: Result<unknown>): void {
-  if (result.ok) return;
-  const replied = message.metadata.COMMAND_REPLY_CHANNEL !== undefined && result.error.code !== Code.Internal;
-  if (!replied) throw DomainError.from(result.error);
+export function settleCommand(result: HandleResult<unknown>): void {
+  if (result.ok || result.replied) return;
+  throw DomainError.from(result.error);
 }
 
 /**
@@ -18,9 +17,9 @@ export function settleCommand(message: Envelope, result: Result<unknown>): void 
  */
 export const commandHandler =
   <Env, P, C>(
-    target: (env: Env, payload: P) => { handle(handler: string, message: Envelope, command: C): Promise<Result<unknown>> },
+    target: (env: Env, payload: P) => { handle(handler: string, message: Envelope, command: C): Promise<HandleResult<unknown>> },
     command: (payload: P) => NoInfer<C>,
   ) =>
   async (env: Env, message: Envelope<P>, handler: string): Promise<void> => {
-    settleCommand(message, await target(env, message.payload).handle(handler, message, command(message.payload)));
+    settleCommand(await target(env, message.payload).handle(handler, message, command(message.payload)));
   };

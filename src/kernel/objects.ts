@@ -1,5 +1,5 @@
 import type { Cause, Envelope } from "./envelope";
-import type { Result } from "./errors";
+import type { HandleResult, Result } from "./errors";
 import type { StreamPage } from "../../objects/aggregate-object";
 
 /** An aggregate's state as another context may read it (SPEC §2.6 `snapshot()`). */
@@ -14,7 +14,7 @@ export interface AggregateSnapshot<S> {
 /** The RPC surface of every aggregate object (objects/aggregate-object.ts). */
 export interface AggregateRpc<C, S> {
   execute(id: string, command: C, cause: Cause): Promise<Result<{ version: number }>>;
-  handle(id: string, handler: string, message: Envelope, command: C): Promise<Result<{ version: number }>>;
+  handle(id: string, handler: string, message: Envelope, command: C): Promise<HandleResult<{ version: number }>>;
   get(id: string): Promise<Result<S>>;
   history(fromVersion: number, limit: number): Promise<Result<StreamPage>>;
   snapshot(id: string): Promise<Result<AggregateSnapshot<S>>>;

@@ -234,7 +234,7 @@ describe("message-driven commands", () => {
     });
     expect(results[0]).toEqual({ ok: true, value: { version: 2 } });
     expect(results[1]).toEqual(results[0]);
-    expect(results[2]).toEqual({ ok: false, error: { code: 3, message: "the store name cannot be blank" } });
+    expect(results[2]).toEqual({ ok: false, error: { code: 3, message: "the store name cannot be blank" }, replied: true });
     expect(results[3]).toEqual(results[2]);
     const replies = await eventually(async () => {
       const r = captured.sent("cosec");
@@ -245,6 +245,23 @@ describe("message-driven commands", () => {
       ["am.Failure", { code: 3, message: "the store name cannot be blank" }, "FAILURE", bad.id, "order-1"],
     ]);
     expect(await client.get()).toMatchObject({ ok: true, value: { name: "B", version: 2 } });
+  });
+
+  it("does not claim a reply when the transaction rolled back (a conflict), so the saga command is retried", async () => {
+    const { id, stub, client } = newStore();
+    await client.execute({ type: "CreateStore", name: "A", location: "L" }, cause);
+    const saga = { COMMAND_REPLY_CHANNEL: "mallbots.cosec.replies.CreateOrder", COMMAND_SAGA_ID: "order-2", COMMAND_SAGA_NAME: "cosec.CreateOrder" };
+    const outcome = await inObject(stub, async (instance, state) => {
+      sqlOf(state).exec(
+        "INSERT INTO events (version, event_id, name, payload, metadata, occurred_at) VALUES (2, 'x', 'stores.StoreRebranded', '{\"name\":\"Z\"}', '{}', ?)",
+        new Date().toISOString(),
+      );
+      const result = await instance.handle(id, "h", command(id, "B", saga), { type: "RebrandStore", name: "B" });
+      const rows = sqlOf(state).exec<{ n: number }>("SELECT (SELECT COUNT(*) FROM inbox) + (SELECT COUNT(*) FROM outbox WHERE name LIKE 'am.%') AS n").one().n;
+      return { result, rows };
+    });
+    expect(outcome.result).toEqual({ ok: false, error: { code: 10, message: "the aggregate was modified concurrently" } });
+    expect(outcome.rows).toBe(0);
   });
 
   it("leaves a rule violation unrecorded when there is nobody to reply to, so the message is retried", async () => {

@@ -1,0 +1,88 @@
+import { mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
+import { freePort } from "./global-setup";
+import type { Reply } from "./http";
+
+/** An HTTP client bound to one running system (the global one, or a file's own instance). */
+export type Call = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply<T>>;
+
+export function clientAt(base: string): Call {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+}
+
+export interface OwnSystem {
+  base: string;
+  call: Call;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a separate system instance (migrations + wrangler dev with real queues and D1) in a fresh
+ * state dir, for tests that need their own configuration. Call stop() in afterAll.
+ */
+export async function startOwnSystem(vars: Record<string, string>, prefix = "mallbots-own-"): Promise<OwnSystem> {
+  const stateDir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    migrate(stateDir);
+    const port = await freePort();
+    // MALLBOTS_E2E_LOG_DIR=<dir> keeps each own instance's wrangler output for debugging.
+    const logDir = process.env.MALLBOTS_E2E_LOG_DIR;
+    const log = logDir ? openSync(join(logDir, `${prefix}${port}.log`), "w") : undefined;
+    const stdio = log === undefined ? "ignore" : ["ignore", log, log];
+    const child = await startDev({ port, persistTo: stateDir, vars, stdio: stdio as "ignore", timeoutMs: 110_000 });
+    const base = `http://127.0.0.1:${port}`;
+    return {
+      base,
+      call: clientAt(base),
+      async stop() {
+        await stopDev(child);
+        rmSync(stateDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Thrown by a poll check to fail at once instead of waiting for the deadline (an unexpected state). */
+export class Unexpected extends Error {}
+
+/**
+ * Polls `check` until it returns a value other than undefined. An `Unexpected` error (e.g. a
+ * terminal status that is not the awaited one) fails at once; other errors are retried until the
+ * deadline and then reported with the last state seen.
+ */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  { timeoutMs = 20_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      if (error instanceof Unexpected) throw new Error(`while waiting for ${what}: ${error.message}`);
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
