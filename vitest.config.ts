@@ -26,6 +26,7 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
+          silent: "passed-only",
           include: ["test/integration/**/*.test.ts"],
           setupFiles: ["./test/integration/apply-migrations.ts"],
         },
@@ -33,6 +34,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
+          silent: "passed-only",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["./test/e2e/global-setup.ts"],

@@ -47,34 +47,60 @@ export async function consume<Env extends ConsumerEnv>(
     batch.retryAll({ delaySeconds: 1 });
     return;
   }
+  // Messages about different aggregates run concurrently; those about one aggregate keep their order,
+  // which spares the projection rule needless gap repairs.
+  const lanes = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
-    let messageId = message.id;
-    let name = "";
-    try {
-      const envelope = decode(message.body);
-      messageId = envelope.id;
-      name = envelope.name;
-      const handler = handlers[envelope.name];
-      if (!handler) {
-        logInfo("no handler; acknowledged", { context: queue.context, messageId, name });
-        message.ack();
-        continue;
-      }
-      const payload = handler.schema.parse(envelope.payload);
-      await handler.run(env, { ...envelope, payload }, `${queue.context}.${envelope.name}`);
-      message.ack();
-    } catch (error) {
-      const handler = `${queue.context}.${name}`;
-      logError("handler failed", error, {
-        context: queue.context,
-        handler,
-        messageId,
-        attempts: message.attempts,
-      });
-      await recordFailure(env.OPS_DB, messageId, queue.context, message.attempts, error);
-      message.retry({ delaySeconds: queueRetryBaseSeconds * 2 ** (message.attempts - 1) });
-    }
+    const key = laneOf(message.body) ?? message.id;
+    lanes.set(key, [...(lanes.get(key) ?? []), message]);
   }
+  await Promise.all(
+    [...lanes.values()].map(async (lane) => {
+      for (const message of lane) await handleOne(message, env, queue.context, handlers, queueRetryBaseSeconds);
+    }),
+  );
+}
+
+const unhandled = new Set<string>();
+
+async function handleOne<Env extends ConsumerEnv>(
+  message: Message<unknown>,
+  env: Env,
+  context: Context,
+  handlers: ContextHandlers<Env>,
+  retryBaseSeconds: number,
+): Promise<void> {
+  let messageId = message.id;
+  let name = "";
+  try {
+    const envelope = decode(message.body);
+    messageId = envelope.id;
+    name = envelope.name;
+    const handler = handlers[envelope.name];
+    if (!handler) {
+      // logged once per name and context in this isolate: a context without handlers yet must not flood the log
+      if (!unhandled.has(`${context}.${name}`)) {
+        unhandled.add(`${context}.${name}`);
+        logInfo("no handler for this message name; acknowledged (logged once)", { context, messageId, name });
+      }
+      message.ack();
+      return;
+    }
+    const payload = handler.schema.parse(envelope.payload);
+    await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`);
+    message.ack();
+  } catch (error) {
+    logError("handler failed", error, { context, handler: `${context}.${name}`, messageId, attempts: message.attempts });
+    await recordFailure(env.OPS_DB, messageId, context, message.attempts, error);
+    message.retry({ delaySeconds: retryBaseSeconds * 2 ** (message.attempts - 1) });
+  }
+}
+
+/** The aggregate (or saga) a message is about, if its envelope says so. */
+function laneOf(body: unknown): string | undefined {
+  const metadata = (body as { metadata?: Record<string, unknown> } | null)?.metadata;
+  const key = metadata?.aggregateId ?? metadata?.REPLY_SAGA_ID ?? metadata?.COMMAND_SAGA_ID;
+  return typeof key === "string" ? key : undefined;
 }
 
 export function decode(body: unknown): Envelope {

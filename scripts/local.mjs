@@ -34,10 +34,14 @@ export function migrate(persistTo) {
   }
 }
 
-/** Starts `wrangler dev`; vars are passed as --var NAME:VALUE. Resolves when /liveness answers. */
+/**
+ * Starts `wrangler dev`; vars are passed as --var NAME:VALUE. Resolves when /liveness answers.
+ * Logs at "info" (every request) when someone reads them, "warn" when stdio is ignored: logging every
+ * request costs wrangler's process CPU under load. WRANGLER_LOG overrides both.
+ */
 export async function startDev({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
   const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
-    "--show-interactive-dev-session=false", "--log-level", process.env.WRANGLER_LOG ?? "info"];
+    "--show-interactive-dev-session=false", "--log-level", process.env.WRANGLER_LOG ?? (stdio === "ignore" ? "warn" : "info")];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio, detached: true });
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { routeFor } from "../kernel/api";
+import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
 import { body, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
@@ -10,6 +10,7 @@ import { lookupProduct } from "./readmodel";
 
 const tag = "baskets";
 const route = routeFor<Env>();
+const command = commandRouteFor<Env>();
 const basket = (env: Env, id: string) => aggregate<BasketCommand, Basket>(env.BASKET, id);
 const emptyResponse = z.object({});
 const itemSchema = z.object({
@@ -47,17 +48,14 @@ export const basketsRoutes = [
     }),
     handle: async (c, { params }) => ({ basket: basketView(unwrap(await basket(c.env, params.id!).get())) }),
   }),
-  route({
+  command({
     method: "delete",
     path: "/api/baskets/{id}",
     operationId: "cancelBasket",
     tag,
     summary: "Cancel an open basket",
-    response: emptyResponse,
-    handle: async (c, { params }) => {
-      unwrap(await basket(c.env, params.id!).execute({ type: "CancelBasket" }, causeOf(c)));
-      return {};
-    },
+    target: basket,
+    command: () => ({ type: "CancelBasket" }),
   }),
   route({
     method: "put",
@@ -87,17 +85,14 @@ export const basketsRoutes = [
       return {};
     },
   }),
-  route({
+  command({
     method: "put",
     path: "/api/baskets/{id}/checkout",
     operationId: "checkoutBasket",
     tag,
     summary: "Check the basket out with an authorized payment; the order is created asynchronously",
     body: body({ paymentId: text() }),
-    response: emptyResponse,
-    handle: async (c, { params, body: { paymentId } }) => {
-      unwrap(await basket(c.env, params.id!).execute({ type: "CheckoutBasket", paymentId }, causeOf(c)));
-      return {};
-    },
+    target: basket,
+    command: ({ paymentId }): BasketCommand => ({ type: "CheckoutBasket", paymentId }),
   }),
 ];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { routeFor } from "../kernel/api";
+import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
 import { body, empty, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
@@ -9,23 +9,19 @@ import { type Customer, type CustomerCommand, customerView } from "./domain";
 
 const tag = "customers";
 const route = routeFor<Env>();
+const command = commandRouteFor<Env>();
 const customer = (env: Env, id: string) => aggregate<CustomerCommand, Customer>(env.CUSTOMER, id);
-const emptyResponse = z.object({});
 
 const toggle = (operationId: string, action: "enable" | "disable", summary: string) =>
-  route({
+  command({
     method: "put",
     path: `/api/customers/{id}/${action}`,
     operationId,
     tag,
     summary,
     body: empty(),
-    response: emptyResponse,
-    handle: async (c, { params }) => {
-      const type = action === "enable" ? "EnableCustomer" : "DisableCustomer";
-      unwrap(await customer(c.env, params.id!).execute({ type }, causeOf(c)));
-      return {};
-    },
+    target: customer,
+    command: (): CustomerCommand => ({ type: action === "enable" ? "EnableCustomer" : "DisableCustomer" }),
   });
 
 export const customersRoutes = [
@@ -52,18 +48,15 @@ export const customersRoutes = [
     response: z.object({ customer: z.object({ id: z.string(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() }) }),
     handle: async (c, { params }) => ({ customer: customerView(unwrap(await customer(c.env, params.id!).get())) }),
   }),
-  route({
+  command({
     method: "put",
     path: "/api/customers/{id}/change-sms",
     operationId: "changeSmsNumber",
     tag,
     summary: "Change a customer's SMS number",
     body: body({ smsNumber: text() }),
-    response: emptyResponse,
-    handle: async (c, { params, body: { smsNumber } }) => {
-      unwrap(await customer(c.env, params.id!).execute({ type: "ChangeSmsNumber", smsNumber }, causeOf(c)));
-      return {};
-    },
+    target: customer,
+    command: ({ smsNumber }): CustomerCommand => ({ type: "ChangeSmsNumber", smsNumber }),
   }),
   toggle("enableCustomer", "enable", "Enable a customer"),
   toggle("disableCustomer", "disable", "Disable a customer (the saga then refuses its orders)"),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { routeFor } from "../kernel/api";
+import { commandRouteFor, routeFor } from "../kernel/api";
 import { DomainError, invalidRequest, unwrap } from "../kernel/errors";
 import { body, empty, list, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
@@ -11,8 +11,8 @@ import { boardStatuses, listBoard, resolveStops } from "./readmodel";
 
 const tag = "depot";
 const route = routeFor<Env>();
+const command = commandRouteFor<Env>();
 const shoppingList = (env: Env, id: string) => aggregate<ShoppingListCommand, ShoppingList>(env.SHOPPING_LIST, id);
-const emptyResponse = z.object({});
 
 const stopSchema = z.object({
   storeId: z.string(),
@@ -29,21 +29,6 @@ const listSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-
-const listCommand = (operationId: string, method: "post" | "put", path: string, summary: string, command: ShoppingListCommand) =>
-  route({
-    method,
-    path,
-    operationId,
-    tag,
-    summary,
-    body: empty(),
-    response: emptyResponse,
-    handle: async (c, { params }) => {
-      unwrap(await shoppingList(c.env, params.id!).execute(command, causeOf(c)));
-      return {};
-    },
-  });
 
 export const depotRoutes = [
   route({
@@ -91,21 +76,34 @@ export const depotRoutes = [
       return { shoppingList: shoppingListView(snapshot.state, snapshot.createdAt, snapshot.updatedAt) };
     },
   }),
-  listCommand("cancelShoppingList", "post", "/api/depot/shopping/{id}", "Cancel a shopping list", { type: "CancelShoppingList" }),
-  route({
+  command({
+    method: "post",
+    path: "/api/depot/shopping/{id}",
+    operationId: "cancelShoppingList",
+    tag,
+    summary: "Cancel a shopping list",
+    body: empty(),
+    target: shoppingList,
+    command: () => ({ type: "CancelShoppingList" }),
+  }),
+  command({
     method: "put",
     path: "/api/depot/shopping/{id}/assign",
     operationId: "assignShoppingList",
     tag,
     summary: "Assign an available list to a bot",
     body: body({ botId: text() }),
-    response: emptyResponse,
-    handle: async (c, { params, body: { botId } }) => {
-      unwrap(await shoppingList(c.env, params.id!).execute({ type: "AssignShoppingList", botId }, causeOf(c)));
-      return {};
-    },
+    target: shoppingList,
+    command: ({ botId }): ShoppingListCommand => ({ type: "AssignShoppingList", botId }),
   }),
-  listCommand("completeShoppingList", "put", "/api/depot/shopping/{id}/complete", "Complete an assigned list; the order becomes ready", {
-    type: "CompleteShoppingList",
+  command({
+    method: "put",
+    path: "/api/depot/shopping/{id}/complete",
+    operationId: "completeShoppingList",
+    tag,
+    summary: "Complete an assigned list; the order becomes ready",
+    body: empty(),
+    target: shoppingList,
+    command: () => ({ type: "CompleteShoppingList" }),
   }),
 ];

@@ -1,6 +1,8 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { type AppEnv, parseBody, validate } from "./http";
+import type { Cause } from "./envelope";
+import { type Result, unwrap } from "./errors";
+import { type AppEnv, causeOf, parseBody, validate } from "./http";
 
 type Method = "get" | "post" | "put" | "delete";
 
@@ -32,6 +34,36 @@ export const routeFor =
     def: Omit<Route<E, z.output<BS>, z.output<QS>>, "body" | "query"> & { body?: BS; query?: QS },
   ): Route<E> =>
     def as Route<E>;
+
+/**
+ * A REST command on the aggregate named by the path's `{id}`, answering `{}`:
+ * `const command = commandRouteFor<Env>()`, then `command({..., target, command: (body) => …})`.
+ */
+export const commandRouteFor =
+  <E extends object>() =>
+  <C, BS extends z.ZodType = z.ZodType<undefined>>(def: {
+    method: "post" | "put" | "delete";
+    path: string;
+    operationId: string;
+    tag: string;
+    summary: string;
+    body?: BS;
+    target: (env: E, id: string) => { execute(command: C, cause: Cause): Promise<Result<unknown>> };
+    command: (body: z.output<BS>) => C;
+  }): Route<E> =>
+    routeFor<E>()({
+      method: def.method,
+      path: def.path,
+      operationId: def.operationId,
+      tag: def.tag,
+      summary: def.summary,
+      body: def.body,
+      response: z.object({}),
+      handle: async (c, { params, body }) => {
+        unwrap(await def.target(c.env, params.id ?? "").execute(def.command(body as z.output<BS>), causeOf(c)));
+        return {};
+      },
+    });
 
 /** Registers routes on the app; literal paths must come before parameter paths (SPEC §2.4). */
 export function mount<E extends object>(app: Hono<AppEnv<E>>, routes: readonly Route<E>[]): void {

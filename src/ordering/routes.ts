@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { routeFor } from "../kernel/api";
+import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
 import { body, list, money, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
@@ -9,6 +9,7 @@ import { type Order, type OrderCommand, orderView } from "./domain";
 
 const tag = "ordering";
 const route = routeFor<Env>();
+const command = commandRouteFor<Env>();
 const order = (env: Env, id: string) => aggregate<OrderCommand, Order>(env.ORDER, id);
 
 const itemFields = { storeId: text(), productId: text(), storeName: text(), productName: text(), price: money(), quantity: quantity() };
@@ -56,16 +57,13 @@ export const orderingRoutes = [
     }),
     handle: async (c, { params }) => ({ order: orderView(unwrap(await order(c.env, params.id!).get())) }),
   }),
-  route({
+  command({
     method: "delete",
     path: "/api/ordering/{id}",
     operationId: "cancelOrder",
     tag,
     summary: "Cancel a pending order",
-    response: z.object({}),
-    handle: async (c, { params }) => {
-      unwrap(await order(c.env, params.id!).execute({ type: "CancelOrder" }, causeOf(c)));
-      return {};
-    },
+    target: order,
+    command: () => ({ type: "CancelOrder" }),
   }),
 ];

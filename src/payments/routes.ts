@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { routeFor } from "../kernel/api";
+import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
 import { body, empty, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
@@ -9,6 +9,7 @@ import { type Invoice, type InvoiceCommand, invoiceView, type Payment, type Paym
 
 const tag = "payments";
 const route = routeFor<Env>();
+const command = commandRouteFor<Env>();
 const payment = (env: Env, id: string) => aggregate<PaymentCommand, Payment>(env.PAYMENT, id);
 const invoice = (env: Env, id: string) => aggregate<InvoiceCommand, Invoice>(env.INVOICE, id);
 
@@ -38,30 +39,24 @@ export const paymentsRoutes = [
     }),
     handle: async (c, { params }) => ({ invoice: invoiceView(unwrap(await invoice(c.env, params.id!).get())) }),
   }),
-  route({
+  command({
     method: "put",
     path: "/api/payments/invoices/{id}/pay",
     operationId: "payInvoice",
     tag,
     summary: "Pay a pending invoice; the order then completes",
     body: empty(),
-    response: z.object({}),
-    handle: async (c, { params }) => {
-      unwrap(await invoice(c.env, params.id!).execute({ type: "PayInvoice" }, causeOf(c)));
-      return {};
-    },
+    target: invoice,
+    command: () => ({ type: "PayInvoice" }),
   }),
-  route({
+  command({
     method: "put",
     path: "/api/payments/invoices/{id}/adjust",
     operationId: "adjustInvoice",
     tag,
     summary: "Change the amount of a pending invoice",
     body: body({ amount: money() }),
-    response: z.object({}),
-    handle: async (c, { params, body: { amount } }) => {
-      unwrap(await invoice(c.env, params.id!).execute({ type: "AdjustInvoice", amount }, causeOf(c)));
-      return {};
-    },
+    target: invoice,
+    command: ({ amount }): InvoiceCommand => ({ type: "AdjustInvoice", amount }),
   }),
 ];

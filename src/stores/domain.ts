@@ -1,5 +1,5 @@
 import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
-import { Code, DomainError, invalid, notFound } from "../kernel/errors";
+import { Code, DomainError, invalid } from "../kernel/errors";
 import { addMoney, subtractMoney } from "../kernel/money";
 
 // ---- Store -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../env";
-import { routeFor } from "../kernel/api";
+import { commandRouteFor, routeFor } from "../kernel/api";
 import { DomainError, unwrap } from "../kernel/errors";
 import { body, empty, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
@@ -18,11 +18,11 @@ import { listCatalog, listStores } from "./readmodel";
 
 const tag = "stores";
 const route = routeFor<Env>();
+const command = commandRouteFor<Env>();
 const store = (env: Env, id: string) => aggregate<StoreCommand, Store>(env.STORE, id);
 const product = (env: Env, id: string) => aggregate<ProductCommand, Product>(env.PRODUCT, id);
 
 const idResponse = z.object({ id: z.string() });
-const emptyResponse = z.object({});
 const storeSchema = z.object({ id: z.string(), name: z.string(), location: z.string(), participating: z.boolean() });
 const productSchema = z.object({
   id: z.string(),
@@ -33,35 +33,17 @@ const productSchema = z.object({
   price: z.number(),
 });
 
-const storeCommand = (operationId: string, method: "put" | "delete", path: string, summary: string, command: StoreCommand) =>
-  route({
-    method,
-    path,
-    operationId,
-    tag,
-    summary,
-    ...(method === "put" ? { body: empty() } : {}),
-    response: emptyResponse,
-    handle: async (c, { params }) => {
-      unwrap(await store(c.env, params.id!).execute(command, causeOf(c)));
-      return {};
-    },
-  });
-
 const priceChange = (operationId: string, direction: "increase" | "decrease") =>
-  route({
+  command({
     method: "put",
     path: `/api/stores/products/{id}/${direction}Price`,
     operationId,
     tag,
     summary: `${direction === "increase" ? "Increase" : "Decrease"} a product's price to the given new price`,
     body: body({ price: money() }),
-    response: emptyResponse,
-    handle: async (c, { params, body: { price } }) => {
-      const type = direction === "increase" ? "IncreaseProductPrice" : "DecreaseProductPrice";
-      unwrap(await product(c.env, params.id!).execute({ type, price }, causeOf(c)));
-      return {};
-    },
+    target: product,
+    command: ({ price }): ProductCommand =>
+      direction === "increase" ? { type: "IncreaseProductPrice", price } : { type: "DecreaseProductPrice", price },
   });
 
 /** Literal paths come before parameter paths (SPEC §2.4). */
@@ -107,32 +89,26 @@ export const storesRoutes = [
     response: z.object({ product: productSchema }),
     handle: async (c, { params }) => ({ product: productView(unwrap(await product(c.env, params.id!).get())) }),
   }),
-  route({
+  command({
     method: "put",
     path: "/api/stores/products/{id}/rebrand",
     operationId: "rebrandProduct",
     tag,
     summary: "Rename a product and change its description",
     body: body({ name: text(), description: text() }),
-    response: emptyResponse,
-    handle: async (c, { params, body: { name, description } }) => {
-      unwrap(await product(c.env, params.id!).execute({ type: "RebrandProduct", name, description }, causeOf(c)));
-      return {};
-    },
+    target: product,
+    command: ({ name, description }): ProductCommand => ({ type: "RebrandProduct", name, description }),
   }),
   priceChange("increaseProductPrice", "increase"),
   priceChange("decreaseProductPrice", "decrease"),
-  route({
+  command({
     method: "delete",
     path: "/api/stores/products/{id}",
     operationId: "removeProduct",
     tag,
     summary: "Remove a product from its store's catalog",
-    response: emptyResponse,
-    handle: async (c, { params }) => {
-      unwrap(await product(c.env, params.id!).execute({ type: "RemoveProduct" }, causeOf(c)));
-      return {};
-    },
+    target: product,
+    command: () => ({ type: "RemoveProduct" }),
   }),
   route({
     method: "get",
@@ -143,24 +119,34 @@ export const storesRoutes = [
     response: z.object({ store: storeSchema }),
     handle: async (c, { params }) => ({ store: storeView(unwrap(await store(c.env, params.id!).get())) }),
   }),
-  storeCommand("enableParticipation", "put", "/api/stores/{id}/participating", "Mark a store as participating", {
-    type: "EnableParticipation",
+  command({
+    method: "put",
+    path: "/api/stores/{id}/participating",
+    operationId: "enableParticipation",
+    tag,
+    summary: "Mark a store as participating",
+    body: empty(),
+    target: store,
+    command: () => ({ type: "EnableParticipation" }),
   }),
-  storeCommand("disableParticipation", "delete", "/api/stores/{id}/participating", "Mark a store as not participating", {
-    type: "DisableParticipation",
+  command({
+    method: "delete",
+    path: "/api/stores/{id}/participating",
+    operationId: "disableParticipation",
+    tag,
+    summary: "Mark a store as not participating",
+    target: store,
+    command: () => ({ type: "DisableParticipation" }),
   }),
-  route({
+  command({
     method: "put",
     path: "/api/stores/{id}/rebrand",
     operationId: "rebrandStore",
     tag,
     summary: "Rename a store",
     body: body({ name: text() }),
-    response: emptyResponse,
-    handle: async (c, { params, body: { name } }) => {
-      unwrap(await store(c.env, params.id!).execute({ type: "RebrandStore", name }, causeOf(c)));
-      return {};
-    },
+    target: store,
+    command: ({ name }): StoreCommand => ({ type: "RebrandStore", name }),
   }),
   route({
     method: "get",
