@@ -144,6 +144,14 @@ export abstract class AggregateObject<
 
   /** The stored stream for the admin API: current version, latest snapshot version and a page of events. */
   async history(fromVersion: number, limit: number): Promise<Result<StreamPage>> {
+    try {
+      return ok(this.readStream(fromVersion, limit));
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  private readStream(fromVersion: number, limit: number): StreamPage {
     const sql = this.ctx.storage.sql;
     const rows = sql
       .exec<{ version: number; event_id: string; name: string; payload: string; metadata: string; occurred_at: string }>(
@@ -157,7 +165,7 @@ export abstract class AggregateObject<
         "SELECT COALESCE((SELECT MAX(version) FROM events), 0) AS version, COALESCE((SELECT MAX(version) FROM snapshots), 0) AS snapshotVersion",
       )
       .one();
-    return ok({
+    return {
       version,
       snapshotVersion,
       events: rows.map((r) => ({
@@ -168,7 +176,7 @@ export abstract class AggregateObject<
         metadata: JSON.parse(r.metadata),
         occurredAt: r.occurred_at,
       })),
-    });
+    };
   }
 
   // ---- loading -------------------------------------------------------------------------------

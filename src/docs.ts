@@ -7,7 +7,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:980px;padding:1
 h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem;text-transform:capitalize}
 details{border:1px solid #e3e6ea;border-radius:6px;margin:.4rem 0;padding:.3rem .6rem}
 summary{cursor:pointer}code,pre{font:13px ui-monospace,monospace}pre{background:#f6f8fa;padding:.5rem;overflow:auto}
-.m{display:inline-block;width:4.2rem;font-weight:700;text-transform:uppercase}.get{color:#1a7f37}.post{color:#0969da}
+.m{display:inline-block;width:4.8rem;font-weight:700;text-transform:uppercase}.get{color:#1a7f37}.post{color:#0969da}
 .put{color:#9a6700}.delete{color:#cf222e}.op{color:#57606a;margin-left:.5rem}
 </style></head><body>
 <h1>MallBots API</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>. Errors are
