@@ -153,7 +153,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
           "SELECT message_id, name, payload, metadata, occurred_at, destinations, attempts FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, rowid LIMIT 100",
         )
         .toArray();
-      if (rows.length === 0) return;
+      if (rows.length === 0) return this.settleAlarm();
       const messages: OutboxMessage[] = rows.map((r) => ({
         envelope: {
           id: r.message_id,
@@ -187,8 +187,27 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
         await this.setAlarm(Date.now() + Math.min(relayRetryCapSeconds, 2 ** (maxAttempts - 1)) * 1000);
         return;
       }
-      if (rows.length < 100 && !this.relayAgain) return;
+      if (rows.length < 100 && !this.relayAgain) return this.settleAlarm();
     }
+  }
+
+  /**
+   * When the outbox is empty, the relay's safety alarm has nothing left to do: keep only what the
+   * subclass still needs (e.g. a saga deadline), so an idle object is not woken again. The input gate
+   * holds other events back during these storage calls, so no write can slip in between.
+   */
+  private async settleAlarm(): Promise<void> {
+    if (this.hasUnsent()) return;
+    const wanted = this.nextWake();
+    if (wanted === this.alarmAt) return;
+    this.alarmAt = wanted;
+    if (wanted === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(wanted);
+  }
+
+  /** When the subclass next needs its alarm, apart from the relay (null: never). */
+  protected nextWake(): number | null {
+    return null;
   }
 
   /** Moves the alarm earlier if `at` is sooner than the one set (there is one alarm per object). */

@@ -86,6 +86,10 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
     });
   }
 
+  protected override nextWake(): number | null {
+    return this.load()?.state.awaiting?.deadline ?? null;
+  }
+
   protected override async onAlarm(): Promise<number | null> {
     const saga = this.load();
     if (!saga) return null;

@@ -288,7 +288,7 @@ async function main() {
           concurrency,
           seconds: config.seconds,
           warmupSeconds: config.warmupSeconds,
-          maxRequests: config.maxRequests,
+          maxRequests: Math.min(config.maxRequests, scenario.maxRequests ?? Infinity),
           timeoutMs: config.timeoutMs,
         });
         if (scenario.name === "liveness") liveness.set(concurrency, result.rps);
