@@ -3,26 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
 import { freePort } from "./global-setup";
-import type { Reply } from "./http";
+import { type Call, clientAt } from "./http";
 
-/** An HTTP client bound to one running system (the global one, or a file's own instance). */
-export type Call = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply<T>>;
-
-export function clientAt(base: string): Call {
-  return async (method, path, body, headers = {}) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { "content-type": "application/json", ...headers },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {}
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
-}
+export { type Call, clientAt } from "./http";
 
 export interface OwnSystem {
   base: string;
