@@ -1,7 +1,6 @@
-import type { Env } from "../src/env";
 import { type CreateOrderData, createOrderSaga } from "../src/cosec/saga";
 import { SagaObject } from "./saga-object";
 
-export class CreateOrderSagaObject extends SagaObject<CreateOrderData, Env> {
+export class CreateOrderSagaObject extends SagaObject<CreateOrderData> {
   protected readonly definition = createOrderSaga;
 }

@@ -1,10 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { type ConfigVars, readConfig } from "../src/kernel/config";
-import type { Envelope, Metadata } from "../src/kernel/envelope";
+import type { OutboxMessage } from "../src/kernel/envelope";
 import type { Result } from "../src/kernel/errors";
 import { logError } from "../src/kernel/log";
-import { type OutboxMessage, type QueueProducers, sendToQueues } from "../queues/relay";
-import { type Context, replyDestinations } from "../queues/topology";
+import { type QueueProducers, sendToQueues } from "../queues/relay";
 
 export type KernelEnv = Partial<QueueProducers> & ConfigVars;
 
@@ -113,20 +112,6 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
       .exec<{ result: string }>("SELECT result FROM inbox WHERE message_id = ? AND handler = ?", mark.messageId, mark.handler)
       .toArray()[0];
     return row ? (JSON.parse(row.result) as Result<T>) : null;
-  }
-
-  /** The reply to a saga command (SPEC §4.3, §5.1), routed by its reply channel. */
-  protected replyTo(command: Envelope, name: string, payload: unknown, outcome: "SUCCESS" | "FAILURE") {
-    return {
-      name,
-      payload,
-      metadata: {
-        REPLY_OUTCOME: outcome,
-        REPLY_SAGA_ID: command.metadata.COMMAND_SAGA_ID,
-        REPLY_SAGA_NAME: command.metadata.COMMAND_SAGA_NAME,
-      } as Partial<Metadata>,
-      destinations: replyDestinations(command.metadata.COMMAND_REPLY_CHANNEL) as readonly Context[],
-    };
   }
 
   // ---- relay (SPEC §5.3) -------------------------------------------------------------------------

@@ -1,7 +1,6 @@
-import type { Env } from "../src/env";
 import { type Product, type ProductCommand, type ProductEvent, productType } from "../src/stores/domain";
 import { AggregateObject } from "./aggregate-object";
 
-export class ProductObject extends AggregateObject<ProductCommand, ProductEvent, Product, Env> {
+export class ProductObject extends AggregateObject<ProductCommand, ProductEvent, Product> {
   protected readonly type = productType;
 }

@@ -1,5 +1,5 @@
 import { readConfig } from "../src/kernel/config";
-import type { Envelope, Metadata } from "../src/kernel/envelope";
+import type { Cause, Envelope, OutboxMessage } from "../src/kernel/envelope";
 import { Code, fail, notFound, ok, type Result } from "../src/kernel/errors";
 import { logError } from "../src/kernel/log";
 import {
@@ -7,18 +7,19 @@ import {
   onTimeout,
   type SagaContext,
   type SagaDefinition,
-  type SagaReply,
+  type SagaOutcome,
   type SagaState,
   startSaga,
   type Transition,
 } from "../src/kernel/saga";
-import type { OutboxMessage } from "../queues/relay";
-import { destinationsOf } from "../queues/topology";
+import { commandHeaders, readReply } from "../src/kernel/replies";
+import { topology } from "../queues/topology";
 import { type InboxMark, type KernelEnv, OutboxObject } from "./outbox-object";
+
+const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata.correlationId, causationId: message.id });
 
 const schema = `CREATE TABLE IF NOT EXISTS saga (id TEXT PRIMARY KEY, correlation_id TEXT NOT NULL, state TEXT NOT NULL)`;
 
-export type SagaOutcome = { handled: "started" | "exists" | "reply" | "stale" | "unknown-saga" };
 
 /**
  * One saga instance per id (SPEC §4): its state, outbox and inbox in this object's SQLite. Every
@@ -41,11 +42,11 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
       if (recorded) return recorded;
       if (this.load()) {
         const result = ok<SagaOutcome>({ handled: "exists" });
-        this.commit(null, message.metadata.correlationId, message.id, mark, result);
+        this.commit({ transition: null, cause: causeOf(message), inbox: { mark, result } });
         return result;
       }
       const result = ok<SagaOutcome>({ handled: "started" });
-      this.commit(startSaga(this.definition, id, data, this.context()), message.metadata.correlationId, message.id, mark, result);
+      this.commit({ transition: startSaga(this.definition, id, data, this.context()), cause: causeOf(message), inbox: { mark, result } });
       return result;
     });
   }
@@ -59,21 +60,13 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
       const saga = this.load();
       if (!saga) {
         const result = ok<SagaOutcome>({ handled: "unknown-saga" });
-        this.commit(null, message.metadata.correlationId, message.id, mark, result);
+        this.commit({ transition: null, cause: causeOf(message), inbox: { mark, result } });
         return result;
       }
-      const reply: SagaReply = {
-        messageId: message.id,
-        name: message.name,
-        outcome: message.metadata.REPLY_OUTCOME === "SUCCESS" ? "SUCCESS" : "FAILURE",
-        payload: message.payload,
-        causationId: message.metadata.causationId,
-        sagaName: message.metadata.REPLY_SAGA_NAME ?? "",
-      };
-      const transition = onReply(this.definition, saga.state, reply, this.context());
+      const transition = onReply(this.definition, saga.state, readReply(message), this.context());
       const stale = transition.state.history.at(-1)?.kind === "stale-reply";
       const result = ok<SagaOutcome>({ handled: stale ? "stale" : "reply" });
-      this.commit(transition, saga.correlationId, message.id, mark, result);
+      this.commit({ transition, cause: { correlationId: saga.correlationId, causationId: message.id }, inbox: { mark, result } });
       return result;
     });
   }
@@ -94,7 +87,7 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
     const saga = this.load();
     if (!saga) return null;
     const transition = onTimeout(this.definition, saga.state, this.context());
-    if (transition) this.commit(transition, saga.correlationId, saga.state.awaiting!.commandId);
+    if (transition) this.commit({ transition, cause: { correlationId: saga.correlationId, causationId: saga.state.awaiting!.commandId } });
     return this.load()?.state.awaiting?.deadline ?? null;
   }
 
@@ -114,23 +107,18 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
   }
 
   /** Persists a transition (or only an inbox mark) with the commands it sends, in one transaction. */
-  private commit(transition: Transition<D> | null, correlationId: string, causationId: string, mark?: InboxMark, result?: Result<unknown>) {
+  private commit({ transition, cause, inbox }: { transition: Transition<D> | null; cause: Cause; inbox?: { mark: InboxMark; result: Result<unknown> } }) {
     const occurredAt = new Date().toISOString();
+    const { correlationId } = cause;
     const messages: OutboxMessage[] = (transition?.send ?? []).map((command) => ({
       envelope: {
         id: command.id,
         name: command.name,
         payload: command.payload,
-        metadata: {
-          correlationId,
-          causationId,
-          COMMAND_REPLY_CHANNEL: this.definition.replyChannel,
-          COMMAND_SAGA_ID: transition!.state.id,
-          COMMAND_SAGA_NAME: this.definition.name,
-        } satisfies Metadata,
+        metadata: { ...cause, ...commandHeaders({ id: transition!.state.id, name: this.definition.name, replyChannel: this.definition.replyChannel }) },
         occurredAt,
       },
-      destinations: destinationsOf(command.name),
+      destinations: topology.destinationsOf(command.name),
     }));
     let alarm: number | null = null;
     try {
@@ -144,7 +132,7 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
           );
         }
         alarm = this.writeOutbox(messages, transition?.state.awaiting?.deadline);
-        if (mark) this.markInbox(mark, result ?? ok(null), occurredAt);
+        if (inbox) this.markInbox(inbox.mark, inbox.result, occurredAt);
       });
     } catch (error) {
       this.cached = null;

@@ -1,7 +1,6 @@
-import type { Env } from "../src/env";
 import { type Store, type StoreCommand, type StoreEvent, storeType } from "../src/stores/domain";
 import { AggregateObject } from "./aggregate-object";
 
-export class StoreObject extends AggregateObject<StoreCommand, StoreEvent, Store, Env> {
+export class StoreObject extends AggregateObject<StoreCommand, StoreEvent, Store> {
   protected readonly type = storeType;
 }

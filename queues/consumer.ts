@@ -1,28 +1,13 @@
-import type { z } from "zod";
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
 import { logError, logInfo } from "../src/kernel/log";
-import { type Context, parseQueueName } from "./topology";
-
-/** What a context does with one message name (SPEC §5.4). */
-export interface MessageHandler<Env, P = unknown> {
-  schema: z.ZodType<P>;
-  /** `handler` is the inbox key `<context>.<message name>` (SPEC §5.5). */
-  run(env: Env, message: Envelope<P>, handler: string): Promise<void>;
-}
-
-export type ContextHandlers<Env> = Readonly<Record<string, MessageHandler<Env, any>>>;
-export type HandlerRegistry<Env> = Partial<Record<Context, ContextHandlers<Env>>>;
+import type { ContextHandlers } from "../src/kernel/messages";
+import type { Module } from "../src/kernel/module";
+import { parseQueueName } from "./topology";
 
 export interface ConsumerEnv extends ConfigVars {
   OPS_DB: D1Database;
 }
-
-/** Defines a handler with its payload type inferred from the contract schema. */
-export const on = <Env, S extends z.ZodType>(
-  schema: S,
-  run: (env: Env, message: Envelope<z.output<S>>, handler: string) => Promise<void>,
-): MessageHandler<Env, z.output<S>> => ({ schema: schema as z.ZodType<z.output<S>>, run });
 
 /**
  * The queue() handler: decode, validate, dispatch, then ack or retry each message on its own.
@@ -32,7 +17,7 @@ export const on = <Env, S extends z.ZodType>(
 export async function consume<Env extends ConsumerEnv>(
   batch: MessageBatch<unknown>,
   env: Env,
-  registry: HandlerRegistry<Env>,
+  modules: readonly Pick<Module, "name" | "handlers">[],
 ): Promise<void> {
   const queue = parseQueueName(batch.queue);
   if (!queue) {
@@ -41,7 +26,7 @@ export async function consume<Env extends ConsumerEnv>(
     return;
   }
   if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context);
-  const handlers = registry[queue.context] ?? {};
+  const handlers: ContextHandlers<Env> = modules.find((m) => m.name === queue.context)?.handlers ?? {};
   const { queueRetryBaseSeconds, stalledContexts } = readConfig(env);
   if (stalledContexts.includes(queue.context)) {
     batch.retryAll({ delaySeconds: 1 });
@@ -66,7 +51,7 @@ const unhandled = new Set<string>();
 async function handleOne<Env extends ConsumerEnv>(
   message: Message<unknown>,
   env: Env,
-  context: Context,
+  context: string,
   handlers: ContextHandlers<Env>,
   retryBaseSeconds: number,
 ): Promise<void> {
@@ -111,7 +96,7 @@ export function decode(body: unknown): Envelope {
 async function recordFailure(
   db: D1Database,
   messageId: string,
-  context: Context,
+  context: string,
   attempts: number,
   error: unknown,
 ): Promise<void> {
@@ -134,7 +119,7 @@ function describe(error: unknown): string {
 }
 
 /** Consumer of `mallbots-<context>-dlq`: keeps each dead message in OPS_DB for inspection and replay. */
-async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: Context): Promise<void> {
+async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: string): Promise<void> {
   for (const message of batch.messages) {
     let messageId = message.id;
     let name = "";

@@ -1,13 +1,8 @@
-import type { Envelope } from "../src/kernel/envelope";
+import type { Envelope, OutboxMessage } from "../src/kernel/envelope";
 import { logError } from "../src/kernel/log";
-import { type Context, queueBinding, type QueueBinding } from "./topology";
+import { queueBinding, type QueueBinding } from "./topology";
 
-export type QueueProducers = Record<QueueBinding, Queue>;
-
-export interface OutboxMessage {
-  envelope: Envelope;
-  destinations: readonly Context[];
-}
+export type QueueProducers = Record<QueueBinding, Queue | undefined>;
 
 const maxBatchMessages = 100;
 const maxBatchBytes = 250 * 1024;
@@ -22,7 +17,7 @@ export async function sendToQueues(
   messages: readonly OutboxMessage[],
 ): Promise<Set<string>> {
   const failed = new Set<string>();
-  const byContext = new Map<Context, Envelope[]>();
+  const byContext = new Map<string, Envelope[]>();
   for (const m of messages) {
     for (const d of m.destinations) {
       const list = byContext.get(d) ?? [];
@@ -32,7 +27,7 @@ export async function sendToQueues(
   }
   await Promise.all(
     [...byContext].map(async ([context, envelopes]) => {
-      const queue = queues[queueBinding(context)];
+      const queue = (queues as Partial<Record<string, Queue>>)[queueBinding(context)];
       for (const chunk of chunks(envelopes)) {
         try {
           if (!queue) throw new Error(`no producer binding ${queueBinding(context)}`);

@@ -1,91 +1,49 @@
-/** Static routing (SPEC §5.6): which contexts' queues receive each message name. */
-export const contexts = [
-  "stores",
-  "baskets",
-  "customers",
-  "ordering",
-  "depot",
-  "payments",
-  "notifications",
-  "search",
-  "cosec",
-] as const;
-export type Context = (typeof contexts)[number];
+import type { Module } from "../src/kernel/module";
+import type { Routing } from "../src/kernel/outgoing";
+import { modules } from "../src/modules";
 
-const storeDomainEvents = [
-  "StoreCreated",
-  "StoreParticipationEnabled",
-  "StoreParticipationDisabled",
-  "StoreRebranded",
-  "ProductAdded",
-  "ProductRebranded",
-  "ProductPriceIncreased",
-  "ProductPriceDecreased",
-  "ProductRemoved",
-].map((n) => `stores.${n}`);
-
-const depotDomainEvents = [
-  "ShoppingListCreated",
-  "ShoppingListInitiated",
-  "ShoppingListAssigned",
-  "ShoppingListCompleted",
-  "ShoppingListCanceled",
-].map((n) => `depot.${n}`);
-
-const subscribers: Record<string, readonly Context[]> = {
-  ...Object.fromEntries(storeDomainEvents.map((n) => [n, ["stores"] as const])),
-  ...Object.fromEntries(depotDomainEvents.map((n) => [n, ["depot"] as const])),
-  "storesapi.StoreCreated": ["baskets", "depot", "search"],
-  "storesapi.StoreRebranded": ["baskets", "depot", "search"],
-  "storesapi.ProductAdded": ["baskets", "depot", "search"],
-  "storesapi.ProductRebranded": ["baskets", "depot", "search"],
-  "storesapi.ProductPriceIncreased": ["baskets"],
-  "storesapi.ProductPriceDecreased": ["baskets"],
-  "storesapi.ProductRemoved": ["baskets", "depot", "search"],
-  "basketsapi.BasketCheckedOut": ["ordering"],
-  "customersapi.CustomerRegistered": ["notifications", "search"],
-  "customersapi.CustomerSmsChanged": ["notifications"],
-  "ordersapi.OrderCreated": ["cosec", "notifications", "search"],
-  "ordersapi.OrderApproved": ["search"],
-  "ordersapi.OrderRejected": ["search"],
-  "ordersapi.OrderReadied": ["payments", "notifications", "search"],
-  "ordersapi.OrderCanceled": ["payments", "notifications", "search"],
-  "ordersapi.OrderCompleted": ["notifications", "search"],
-  "depotapi.ShoppingListCompleted": ["ordering"],
-  "paymentsapi.InvoicePaid": ["ordering"],
-  // commands go to the owning context
-  "customersapi.AuthorizeCustomer": ["customers"],
-  "depotapi.CreateShoppingListCommand": ["depot"],
-  "depotapi.CancelShoppingListCommand": ["depot"],
-  "depotapi.InitiateShoppingCommand": ["depot"],
-  "paymentsapi.ConfirmPayment": ["payments"],
-  "ordersapi.ApproveOrder": ["ordering"],
-  "ordersapi.RejectOrder": ["ordering"],
-};
-
-/** Replies go to the queue mapped from the command's COMMAND_REPLY_CHANNEL. */
-const replyChannels: Record<string, Context> = {
-  "mallbots.cosec.replies.CreateOrder": "cosec",
-};
-
-/** Every message name the topology routes. */
-export const routedMessageNames = (): string[] => Object.keys(subscribers);
-
-/** Queues that receive a message of this name; empty when nobody subscribes. */
-export function destinationsOf(name: string): readonly Context[] {
-  return subscribers[name] ?? [];
+/**
+ * Routing of SPEC §5.6, derived from the modules as the reference system subscribes on the consumer's
+ * side: a message goes to the queue of every context whose handlers name it; a reply goes to the
+ * context of the saga whose reply channel the command carried, whatever its name.
+ */
+export interface Topology extends Routing {
+  contexts: readonly string[];
+  /** Every message name some context consumes. */
+  routedMessageNames(): string[];
 }
 
-export function replyDestinations(channel: string | undefined): readonly Context[] {
-  const context = channel === undefined ? undefined : replyChannels[channel];
-  return context ? [context] : [];
+export function buildTopology(list: readonly Module[]): Topology {
+  const subscribers = new Map<string, string[]>();
+  const replyChannels = new Map<string, string>();
+  for (const m of list) {
+    const replies = new Set((m.sagas ?? []).flatMap((saga) => Object.keys(saga.replies)));
+    for (const name of Object.keys(m.handlers)) {
+      if (!replies.has(name)) subscribers.set(name, [...(subscribers.get(name) ?? []), m.name]);
+    }
+    for (const saga of m.sagas ?? []) replyChannels.set(saga.definition.replyChannel, m.name);
+  }
+  return {
+    contexts: list.map((m) => m.name),
+    routedMessageNames: () => [...subscribers.keys()],
+    destinationsOf: (name) => subscribers.get(name) ?? [],
+    replyDestinations: (channel) => {
+      const context = channel === undefined ? undefined : replyChannels.get(channel);
+      return context ? [context] : [];
+    },
+  };
 }
 
-export const queueName = (context: Context): string => `mallbots-${context}`;
+export const topology = buildTopology(modules);
+
+export type Context = string;
+export const contexts = topology.contexts;
+
+export const queueName = (context: string): string => `mallbots-${context}`;
 
 /** Producer binding of a context's inbound queue, e.g. `Q_STORES`. */
-export const queueBinding = (context: Context) => `Q_${context.toUpperCase()}` as QueueBinding;
-export type QueueBinding = `Q_${Uppercase<Context>}`;
+export const queueBinding = (context: string): QueueBinding => `Q_${context.toUpperCase()}`;
+export type QueueBinding = `Q_${string}`;
 
 /** Parses `mallbots-<context>` or `mallbots-<context>-dlq`. */
 export function parseQueueName(queue: string): { context: Context; deadLetter: boolean } | null {

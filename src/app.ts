@@ -4,24 +4,12 @@ import { mount, openApiDocument, type Route } from "./kernel/api";
 import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
 import { docsPage } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
-import { storesRoutes } from "./stores/routes";
-import { basketsRoutes } from "./baskets/routes";
-import { customersRoutes } from "./customers/routes";
-import { orderingRoutes } from "./ordering/routes";
-import { paymentsRoutes } from "./payments/routes";
-import { depotRoutes } from "./depot/routes";
+import { modules } from "./modules";
 
-/** Every context's REST endpoints, in registration order (literal paths first within a context). */
-export const routes: readonly Route<Env>[] = [
-  ...storesRoutes,
-  ...basketsRoutes,
-  ...customersRoutes,
-  ...orderingRoutes,
-  ...depotRoutes,
-  ...paymentsRoutes,
-  ...adminRoutes,
-];
-const tags = ["stores", "baskets", "customers", "ordering", "depot", "payments", "admin"];
+/** Every context's REST endpoints in module order, then the admin API. */
+export const routes: readonly Route<Env>[] = [...modules.flatMap((m) => m.routes), ...adminRoutes];
+/** One OpenAPI tag per context that has routes, then admin. */
+const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), "admin"];
 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();

@@ -1,8 +1,9 @@
 import { buildApp } from "./app";
 import type { Env } from "./env";
-import { handlers } from "./handlers";
+import { modules } from "./modules";
 import { consume } from "../queues/consumer";
 
+// The Durable Object classes named by the modules (checked by test/unit/wrangler-config.test.ts).
 export { StoreObject } from "../objects/store";
 export { ProductObject } from "../objects/product";
 export { CustomerObject } from "../objects/customer";
@@ -17,5 +18,5 @@ const app = buildApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consume(batch, env, handlers),
+  queue: (batch, env) => consume(batch, env, modules),
 } satisfies ExportedHandler<Env>;

@@ -5,26 +5,20 @@ import { routeFor } from "../kernel/api";
 import { Code, DomainError, errorBody, invalidRequest, notFound, unwrap } from "../kernel/errors";
 import { decode } from "../../queues/consumer";
 import type { AppEnv } from "../kernel/http";
-import { aggregate } from "../kernel/objects";
+import { anyAggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
+import { sagaInstance } from "../kernel/saga";
+import { sagaBindings, streamBindings } from "../modules";
 import { contexts, queueBinding } from "../../queues/topology";
-import { createOrderSaga } from "../cosec/handlers";
 import { deleteDeadLetter, findDeadLetter, listDeadLetters, markReplayed } from "./readmodel";
 
 const tag = "admin";
 const route = routeFor<Env>();
 
-/** Aggregate streams the admin API can read; each context adds its aggregates here. */
-const streams: Record<string, (env: Env) => DurableObjectNamespace> = {
-  "stores.Store": (env) => env.STORE,
-  "stores.Product": (env) => env.PRODUCT,
-  "baskets.Basket": (env) => env.BASKET,
-  "customers.Customer": (env) => env.CUSTOMER,
-  "ordering.Order": (env) => env.ORDER,
-  "depot.ShoppingList": (env) => env.SHOPPING_LIST,
-  "payments.Payment": (env) => env.PAYMENT,
-  "payments.Invoice": (env) => env.INVOICE,
-};
+/** A Durable Object namespace by its binding name, as the modules declare it. */
+const namespace = (env: Env, binding: string) => (env as unknown as Record<string, DurableObjectNamespace>)[binding]!;
+/** The create-order saga is the one saga the admin API shows (SPEC §7). */
+const sagaBinding = sagaBindings.get("cosec.CreateOrder")!;
 
 /** Bearer auth of SPEC §7: no ADMIN_TOKEN → the admin API does not exist (404). */
 export const adminAuth: MiddlewareHandler<AppEnv<Env>> = async (c, next) => {
@@ -81,11 +75,11 @@ export const adminRoutes = [
       ),
     }),
     handle: async (c, { params, query }) => {
-      const { aggregateName = "", id = "" } = params;
-      const namespace = streams[aggregateName];
-      if (!namespace) throw invalidRequest("aggregateName");
+      const { aggregateName, id } = params;
+      const binding = streamBindings.get(aggregateName);
+      if (!binding) throw invalidRequest("aggregateName");
       const page = unwrap(
-        await aggregate(namespace(c.env), id).history(Math.max(1, query.fromVersion), pageLimit(query.limit, 100, 1000)),
+        await anyAggregate(namespace(c.env, binding), id).history(Math.max(1, query.fromVersion), pageLimit(query.limit, 100, 1000)),
       );
       if (page.version === 0) throw notFound("stream with that ID does not exist");
       return { streamName: aggregateName, streamId: id, ...page };
@@ -99,7 +93,7 @@ export const adminRoutes = [
     admin: true,
     summary: "The full state of the create-order saga of an order",
     response: z.object({ saga: z.record(z.string(), z.unknown()) }),
-    handle: async (c, { params }) => ({ saga: unwrap(await createOrderSaga(c.env, params.id ?? "").get()) }),
+    handle: async (c, { params }) => ({ saga: unwrap(await sagaInstance(namespace(c.env, sagaBinding), params.id).get()) }),
   }),
   route({
     method: "get",
@@ -121,7 +115,7 @@ export const adminRoutes = [
     summary: "Get one dead letter",
     response: z.object({ deadLetter: deadLetterSchema }),
     handle: async (c, { params }) => {
-      const deadLetter = await findDeadLetter(c.env.OPS_DB, params.id ?? "");
+      const deadLetter = await findDeadLetter(c.env.OPS_DB, params.id);
       if (!deadLetter) throw deadLetterNotFound();
       return { deadLetter };
     },
@@ -135,7 +129,7 @@ export const adminRoutes = [
     summary: "Send the original envelope (same message id) to its context's queue again",
     response: z.object({}),
     handle: async (c, { params }) => {
-      const deadLetter = await findDeadLetter(c.env.OPS_DB, params.id ?? "");
+      const deadLetter = await findDeadLetter(c.env.OPS_DB, params.id);
       if (!deadLetter) throw deadLetterNotFound();
       const context = contexts.find((x) => x === deadLetter.context);
       let envelope;
@@ -145,7 +139,9 @@ export const adminRoutes = [
         throw new DomainError(Code.FailedPrecondition, "the dead letter is not a valid envelope");
       }
       if (!context) throw new DomainError(Code.FailedPrecondition, "the dead letter names no known context");
-      await c.env[queueBinding(context)].send(envelope, { contentType: "json" });
+      const queue = (c.env as unknown as Record<string, Queue>)[queueBinding(context)];
+      if (!queue) throw new DomainError(Code.FailedPrecondition, "the dead letter names no known context");
+      await queue.send(envelope, { contentType: "json" });
       await markReplayed(c.env.OPS_DB, deadLetter.id);
       return {};
     },
@@ -159,7 +155,7 @@ export const adminRoutes = [
     summary: "Discard a dead letter",
     response: z.object({}),
     handle: async (c, { params }) => {
-      const result = await deleteDeadLetter(c.env.OPS_DB, params.id ?? "");
+      const result = await deleteDeadLetter(c.env.OPS_DB, params.id);
       if (result.meta.changes === 0) throw deadLetterNotFound();
       return {};
     },

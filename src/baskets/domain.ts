@@ -1,14 +1,9 @@
-import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
+import type { z } from "zod";
+import { aggregateType, type Decider, entityNotFound, type EventsOf, type MessagesOf } from "../kernel/decider";
 import { Code, DomainError, type ErrorInfo, invalid } from "../kernel/errors";
+import type { basketEvents, basketItemSchema, basketsApi } from "./contract";
 
-export interface BasketItem {
-  storeId: string;
-  productId: string;
-  storeName: string;
-  productName: string;
-  productPrice: number;
-  quantity: number;
-}
+export type BasketItem = z.infer<typeof basketItemSchema>;
 
 export type BasketStatus = "" | "open" | "canceled" | "checked_out";
 
@@ -31,14 +26,9 @@ export type BasketCommand =
   | { type: "CancelBasket" }
   | { type: "CheckoutBasket"; paymentId: string };
 
-export type BasketEvent =
-  | DomainEvent<"baskets.BasketStarted", { customerId: string }>
-  | DomainEvent<"baskets.BasketItemAdded", { item: BasketItem }>
-  | DomainEvent<"baskets.BasketItemRemoved", { productId: string; quantity: number }>
-  | DomainEvent<"baskets.BasketCanceled", Record<string, never>>
-  | DomainEvent<"baskets.BasketCheckedOut", { paymentId: string }>;
+export type BasketEvent = EventsOf<typeof basketEvents>;
 
-export const basketNotFound = { code: Code.NotFound, message: "basket with that ID does not exist" } as const;
+export const basketNotFound = entityNotFound("basket");
 export const productNotLocated = { code: Code.NotFound, message: "product fallback failed: product was not located" } as const;
 export const productLookupFailed = { code: Code.Internal, message: "product fallback failed: requesting product" } as const;
 export const storeLookupFailed = { code: Code.Internal, message: "store fallback failed" } as const;
@@ -117,11 +107,10 @@ export const basketDecider: Decider<BasketCommand, BasketEvent, Basket> = {
   },
 };
 
-export const basketType: AggregateType<BasketCommand, BasketEvent, Basket> = {
+export const basketType = aggregateType<BasketCommand, BasketEvent, Basket, MessagesOf<typeof basketsApi>>({
   name: "baskets.Basket",
-  snapshotName: "baskets.BasketV1",
+  entity: "basket",
   decider: basketDecider,
-  notFound: basketNotFound,
   publish(event, basket) {
     const id = basket.id;
     switch (event.name) {
@@ -152,7 +141,7 @@ export const basketType: AggregateType<BasketCommand, BasketEvent, Basket> = {
         return [];
     }
   },
-};
+});
 
 export const basketView = (b: Basket) => ({
   id: b.id,

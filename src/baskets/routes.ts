@@ -5,22 +5,15 @@ import { unwrap } from "../kernel/errors";
 import { body, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
-import { type Basket, type BasketCommand, basketView } from "./domain";
+import { basketSchema } from "./contract";
+import { basketView } from "./domain";
 import { lookupProduct } from "./readmodel";
 
 const tag = "baskets";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const basket = (env: Env, id: string) => aggregate<BasketCommand, Basket>(env.BASKET, id);
+const basketCommand = command((env) => env.BASKET);
 const emptyResponse = z.object({});
-const itemSchema = z.object({
-  storeId: z.string(),
-  productId: z.string(),
-  storeName: z.string(),
-  productName: z.string(),
-  productPrice: z.number(),
-  quantity: z.number().int(),
-});
 
 export const basketsRoutes = [
   route({
@@ -33,7 +26,7 @@ export const basketsRoutes = [
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { customerId } }) => {
       const id = crypto.randomUUID();
-      unwrap(await basket(c.env, id).execute({ type: "StartBasket", customerId }, causeOf(c)));
+      unwrap(await aggregate(c.env.BASKET, id).execute({ type: "StartBasket", customerId }, causeOf(c)));
       return { id };
     },
   }),
@@ -43,18 +36,15 @@ export const basketsRoutes = [
     operationId: "getBasket",
     tag,
     summary: "Get a basket (strongly consistent)",
-    response: z.object({
-      basket: z.object({ id: z.string(), customerId: z.string(), paymentId: z.string(), status: z.string(), items: z.array(itemSchema) }),
-    }),
-    handle: async (c, { params }) => ({ basket: basketView(unwrap(await basket(c.env, params.id!).get())) }),
+    response: z.object({ basket: basketSchema }),
+    handle: async (c, { params }) => ({ basket: basketView(unwrap(await aggregate(c.env.BASKET, params.id).get())) }),
   }),
-  command({
+  basketCommand({
     method: "delete",
     path: "/api/baskets/{id}",
     operationId: "cancelBasket",
     tag,
     summary: "Cancel an open basket",
-    target: basket,
     command: () => ({ type: "CancelBasket" }),
   }),
   route({
@@ -66,8 +56,8 @@ export const basketsRoutes = [
     body: body({ productId: text(), quantity: quantity() }),
     response: emptyResponse,
     handle: async (c, { params, body: { productId, quantity } }) => {
-      const product = await lookupProduct(c.env, productId);
-      unwrap(await basket(c.env, params.id!).execute({ type: "AddItem", product, quantity }, causeOf(c)));
+      const product = await lookupProduct(c.env, productId, causeOf(c));
+      unwrap(await aggregate(c.env.BASKET, params.id).execute({ type: "AddItem", product, quantity }, causeOf(c)));
       return {};
     },
   }),
@@ -80,19 +70,18 @@ export const basketsRoutes = [
     body: body({ productId: text(), quantity: quantity() }),
     response: emptyResponse,
     handle: async (c, { params, body: { productId, quantity } }) => {
-      const product = await lookupProduct(c.env, productId, { withStore: false });
-      unwrap(await basket(c.env, params.id!).execute({ type: "RemoveItem", productId, product, quantity }, causeOf(c)));
+      const product = await lookupProduct(c.env, productId, causeOf(c), { withStore: false });
+      unwrap(await aggregate(c.env.BASKET, params.id).execute({ type: "RemoveItem", productId, product, quantity }, causeOf(c)));
       return {};
     },
   }),
-  command({
+  basketCommand({
     method: "put",
     path: "/api/baskets/{id}/checkout",
     operationId: "checkoutBasket",
     tag,
     summary: "Check the basket out with an authorized payment; the order is created asynchronously",
     body: body({ paymentId: text() }),
-    target: basket,
-    command: ({ paymentId }): BasketCommand => ({ type: "CheckoutBasket", paymentId }),
+    command: ({ paymentId }) => ({ type: "CheckoutBasket", paymentId }),
   }),
 ];

@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { depotReplies } from "../depot/contract";
 
-/** Replies the saga accepts on mallbots-cosec (SPEC §5.6). */
+/** The generic replies a saga command is answered with (SPEC §4.3, §5.6). */
 export const sagaReplies = {
   "am.Success": z.object({}).loose(),
   "am.Failure": z.object({ code: z.number().int(), message: z.string() }),
-  ...depotReplies,
 } as const;

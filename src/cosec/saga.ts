@@ -1,4 +1,4 @@
-import { orderTotal } from "../ordering/domain";
+import { orderTotal } from "../ordering/contract";
 import type { SagaDefinition } from "../kernel/saga";
 
 /** The create-order saga (SPEC §4): data, steps, commands, compensations. */

@@ -12,3 +12,14 @@ export const customersApi = {
 export const customersCommands = {
   "customersapi.AuthorizeCustomer": z.object({ id: z.string() }),
 } as const;
+
+/** The Customer aggregate's domain events (stored; no context consumes them). */
+export const customerEvents = {
+  "customers.CustomerRegistered": z.object({ name: z.string(), smsNumber: z.string() }),
+  "customers.CustomerSmsChanged": z.object({ smsNumber: z.string() }),
+  "customers.CustomerEnabled": z.object({}),
+  "customers.CustomerDisabled": z.object({}),
+} as const;
+
+/** The public representation of SPEC §3.3. */
+export const customerSchema = z.object({ id: z.string(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() });

@@ -1,5 +1,7 @@
-import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
+import type { z } from "zod";
+import { aggregateType, type Decider, entityNotFound, type EventsOf, type MessagesOf } from "../kernel/decider";
 import { Code, DomainError, invalid } from "../kernel/errors";
+import type { customerEvents, customerSchema, customersApi } from "./contract";
 
 export interface Customer {
   id: string;
@@ -16,13 +18,9 @@ export type CustomerCommand =
   | { type: "DisableCustomer" }
   | { type: "AuthorizeCustomer" };
 
-export type CustomerEvent =
-  | DomainEvent<"customers.CustomerRegistered", { name: string; smsNumber: string }>
-  | DomainEvent<"customers.CustomerSmsChanged", { smsNumber: string }>
-  | DomainEvent<"customers.CustomerEnabled", Record<string, never>>
-  | DomainEvent<"customers.CustomerDisabled", Record<string, never>>;
+export type CustomerEvent = EventsOf<typeof customerEvents>;
 
-export const customerNotFound = { code: Code.NotFound, message: "customer with that ID does not exist" } as const;
+export const customerNotFound = entityNotFound("customer");
 
 const blank = (s: string) => s.trim() === "";
 
@@ -68,11 +66,10 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, Customer> 
   },
 };
 
-export const customerType: AggregateType<CustomerCommand, CustomerEvent, Customer> = {
+export const customerType = aggregateType<CustomerCommand, CustomerEvent, Customer, MessagesOf<typeof customersApi>>({
   name: "customers.Customer",
-  snapshotName: "customers.CustomerV1",
+  entity: "customer",
   decider: customerDecider,
-  notFound: customerNotFound,
   publish(event, customer) {
     const id = customer.id;
     switch (event.name) {
@@ -86,6 +83,6 @@ export const customerType: AggregateType<CustomerCommand, CustomerEvent, Custome
         return [{ name: "customersapi.CustomerDisabled", payload: { id } }];
     }
   },
-};
+});
 
-export const customerView = (c: Customer) => ({ id: c.id, name: c.name, smsNumber: c.smsNumber, enabled: c.enabled });
+export const customerView = (c: Customer): z.infer<typeof customerSchema> => ({ id: c.id, name: c.name, smsNumber: c.smsNumber, enabled: c.enabled });

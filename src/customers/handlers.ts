@@ -1,17 +1,14 @@
 import type { Env } from "../env";
 import { commandHandler } from "../kernel/commands";
-import { aggregate } from "../kernel/objects";
-import { type ContextHandlers, on } from "../../queues/consumer";
+import { type ContextHandlers, on } from "../kernel/messages";
 import { customersCommands } from "./contract";
-import type { Customer, CustomerCommand } from "./domain";
 
 /** The saga's AuthorizeCustomer command, answered by the Customer object with am.Success / am.Failure. */
+const customer = commandHandler((env: Env) => env.CUSTOMER);
+
 export const customersHandlers: ContextHandlers<Env> = {
   "customersapi.AuthorizeCustomer": on(
     customersCommands["customersapi.AuthorizeCustomer"],
-    commandHandler(
-      (env: Env, p) => aggregate<CustomerCommand, Customer>(env.CUSTOMER, p.id),
-      (): CustomerCommand => ({ type: "AuthorizeCustomer" }),
-    ),
+    customer((p) => p.id, () => ({ type: "AuthorizeCustomer" })),
   ),
 };

@@ -5,23 +5,23 @@ import { unwrap } from "../kernel/errors";
 import { body, empty, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
-import { type Customer, type CustomerCommand, customerView } from "./domain";
+import { customerSchema } from "./contract";
+import { customerView } from "./domain";
 
 const tag = "customers";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const customer = (env: Env, id: string) => aggregate<CustomerCommand, Customer>(env.CUSTOMER, id);
+const customerCommand = command((env) => env.CUSTOMER);
 
 const toggle = (operationId: string, action: "enable" | "disable", summary: string) =>
-  command({
+  customerCommand({
     method: "put",
     path: `/api/customers/{id}/${action}`,
     operationId,
     tag,
     summary,
     body: empty(),
-    target: customer,
-    command: (): CustomerCommand => ({ type: action === "enable" ? "EnableCustomer" : "DisableCustomer" }),
+    command: () => ({ type: action === "enable" ? "EnableCustomer" : "DisableCustomer" }),
   });
 
 export const customersRoutes = [
@@ -35,7 +35,7 @@ export const customersRoutes = [
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { name, smsNumber } }) => {
       const id = crypto.randomUUID();
-      unwrap(await customer(c.env, id).execute({ type: "RegisterCustomer", name, smsNumber }, causeOf(c)));
+      unwrap(await aggregate(c.env.CUSTOMER, id).execute({ type: "RegisterCustomer", name, smsNumber }, causeOf(c)));
       return { id };
     },
   }),
@@ -45,18 +45,17 @@ export const customersRoutes = [
     operationId: "getCustomer",
     tag,
     summary: "Get a customer (strongly consistent)",
-    response: z.object({ customer: z.object({ id: z.string(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() }) }),
-    handle: async (c, { params }) => ({ customer: customerView(unwrap(await customer(c.env, params.id!).get())) }),
+    response: z.object({ customer: customerSchema }),
+    handle: async (c, { params }) => ({ customer: customerView(unwrap(await aggregate(c.env.CUSTOMER, params.id).get())) }),
   }),
-  command({
+  customerCommand({
     method: "put",
     path: "/api/customers/{id}/change-sms",
     operationId: "changeSmsNumber",
     tag,
     summary: "Change a customer's SMS number",
     body: body({ smsNumber: text() }),
-    target: customer,
-    command: ({ smsNumber }): CustomerCommand => ({ type: "ChangeSmsNumber", smsNumber }),
+    command: ({ smsNumber }) => ({ type: "ChangeSmsNumber", smsNumber }),
   }),
   toggle("enableCustomer", "enable", "Enable a customer"),
   toggle("disableCustomer", "disable", "Disable a customer (the saga then refuses its orders)"),

@@ -1,18 +1,9 @@
-import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
+import type { z } from "zod";
+import { aggregateType, type Decider, entityNotFound, type EventsOf, type MessagesOf } from "../kernel/decider";
 import { Code, DomainError, type ErrorInfo, invalid } from "../kernel/errors";
+import type { depotApi, depotDomain, shoppingListSchema, stopSchema } from "./contract";
 
-export interface StopItem {
-  productId: string;
-  productName: string;
-  quantity: number;
-}
-
-export interface Stop {
-  storeId: string;
-  storeName: string;
-  storeLocation: string;
-  items: StopItem[];
-}
+export type Stop = z.infer<typeof stopSchema>;
 
 export type ShoppingListStatus = "" | "pending" | "available" | "assigned" | "completed" | "canceled";
 
@@ -52,14 +43,9 @@ export type ShoppingListCommand =
   | { type: "CompleteShoppingList" }
   | { type: "CancelShoppingList" };
 
-export type ShoppingListEvent =
-  | DomainEvent<"depot.ShoppingListCreated", { orderId: string; stops: Stop[] }>
-  | DomainEvent<"depot.ShoppingListInitiated", Record<string, never>>
-  | DomainEvent<"depot.ShoppingListAssigned", { botId: string }>
-  | DomainEvent<"depot.ShoppingListCompleted", Record<string, never>>
-  | DomainEvent<"depot.ShoppingListCanceled", Record<string, never>>;
+export type ShoppingListEvent = EventsOf<typeof depotDomain>;
 
-export const shoppingListNotFound = { code: Code.NotFound, message: "shopping list with that ID does not exist" } as const;
+export const shoppingListNotFound = entityNotFound("shopping list");
 export const storeNotFoundForList = { code: Code.NotFound, message: "building shopping list: store with that ID does not exist" } as const;
 export const productNotFoundForList = { code: Code.NotFound, message: "building shopping list: product with that ID does not exist" } as const;
 
@@ -131,11 +117,10 @@ export const shoppingListDecider: Decider<ShoppingListCommand, ShoppingListEvent
   },
 };
 
-export const shoppingListType: AggregateType<ShoppingListCommand, ShoppingListEvent, ShoppingList> = {
+export const shoppingListType = aggregateType<ShoppingListCommand, ShoppingListEvent, ShoppingList, MessagesOf<typeof depotApi>>({
   name: "depot.ShoppingList",
-  snapshotName: "depot.ShoppingListV1",
+  entity: "shopping list",
   decider: shoppingListDecider,
-  notFound: shoppingListNotFound,
   publish(event, list) {
     return event.name === "depot.ShoppingListCompleted"
       ? [{ name: "depotapi.ShoppingListCompleted", payload: { id: list.id, orderId: list.orderId } }]
@@ -144,9 +129,9 @@ export const shoppingListType: AggregateType<ShoppingListCommand, ShoppingListEv
   successReply(command, list) {
     return command.type === "CreateShoppingList" ? { name: "depotapi.CreatedShoppingListReply", payload: { id: list.id } } : undefined;
   },
-};
+});
 
-export const shoppingListView = (l: ShoppingList, createdAt: string, updatedAt: string) => ({
+export const shoppingListView = (l: ShoppingList, createdAt: string, updatedAt: string): z.infer<typeof shoppingListSchema> => ({
   id: l.id,
   orderId: l.orderId,
   status: l.status,

@@ -1,16 +1,15 @@
 import type { Env } from "../env";
-import { unwrap } from "../kernel/errors";
-import { aggregate, type AggregateSnapshot } from "../kernel/objects";
+import type { Cause } from "../kernel/envelope";
 import { decodeCursor, encodeCursor } from "../kernel/paging";
-import { recordStream } from "../kernel/projection";
-import type { Product, Store } from "../stores/domain";
+import { fillFromOwner, type Mirror } from "../kernel/projection";
+import { type ProductSnapshot, productStream, type StoreSnapshot, storeStream } from "../stores/contract";
+import { type ShoppingListSnapshot, shoppingListStream } from "./contract";
 import {
   buildStops,
   type KnownProduct,
   type KnownStore,
   productNotFoundForList,
   type RequestedItem,
-  type ShoppingList,
   type StopsLookup,
   storeNotFoundForList,
 } from "./domain";
@@ -27,15 +26,6 @@ export const insertStore = (db: D1Database, id: string, s: { name: string; locat
 export const renameStore = (db: D1Database, id: string, name: string, version: number) =>
   db.prepare("UPDATE stores_cache SET name = ?, version = ? WHERE id = ? AND version = ?").bind(name, version, id, version - 1);
 
-export const upsertStore = (db: D1Database, snapshot: AggregateSnapshot<Store>) =>
-  db
-    .prepare(
-      `INSERT INTO stores_cache (id, name, location, version) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, location = excluded.location, version = excluded.version
-       WHERE excluded.version > stores_cache.version`,
-    )
-    .bind(snapshot.state.id, snapshot.state.name, snapshot.state.location, snapshot.version);
-
 export const insertProduct = (db: D1Database, id: string, p: { storeId: string; name: string }, version: number) =>
   db
     .prepare("INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING")
@@ -48,51 +38,62 @@ export const updateProduct = (db: D1Database, id: string, version: number, chang
     .bind(value, version, id, version - 1);
 };
 
-export const upsertProduct = (db: D1Database, snapshot: AggregateSnapshot<Product>) => {
-  const p = snapshot.state;
-  return db
-    .prepare(
-      `INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, removed = excluded.removed,
-         version = excluded.version WHERE excluded.version > products_cache.version`,
-    )
-    .bind(p.id, p.storeId, p.name, p.removed ? 1 : 0, snapshot.version);
+export const storesCache: Mirror<Env, StoreSnapshot> = {
+  db: (env) => env.DEPOT_DB,
+  table: "stores_cache",
+  stream: storeStream,
+  upsert: (db, { state, version }) =>
+    db
+      .prepare(
+        `INSERT INTO stores_cache (id, name, location, version) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, location = excluded.location, version = excluded.version
+         WHERE excluded.version > stores_cache.version`,
+      )
+      .bind(state.id, state.name, state.location, version),
 };
 
-/** Read-through store lookup (SPEC §2.7); a transport failure throws (the message is retried). */
-async function findStore(env: Env, id: string): Promise<KnownStore | null> {
-  const db = env.DEPOT_DB;
-  const row = await db.prepare("SELECT id, name, location FROM stores_cache WHERE id = ?").bind(id).first<KnownStore>();
+export const productsCache: Mirror<Env, ProductSnapshot> = {
+  db: (env) => env.DEPOT_DB,
+  table: "products_cache",
+  stream: productStream,
+  upsert: (db, { state: p, version }) =>
+    db
+      .prepare(
+        `INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, removed = excluded.removed,
+           version = excluded.version WHERE excluded.version > products_cache.version`,
+      )
+      .bind(p.id, p.storeId, p.name, p.removed ? 1 : 0, version),
+};
+
+/** Read-through store lookup (SPEC §2.7). */
+async function findStore(env: Env, id: string, origin: Cause): Promise<KnownStore | null> {
+  const row = await env.DEPOT_DB.prepare("SELECT id, name, location FROM stores_cache WHERE id = ?").bind(id).first<KnownStore>();
   if (row) return row;
-  const snapshot = unwrap(await aggregate<unknown, Store>(env.STORE, id).snapshot());
-  if (!snapshot.exists) return null;
-  await db.batch([upsertStore(db, snapshot), recordStream(db, { name: "stores.Store", id })]);
-  return { id, name: snapshot.state.name, location: snapshot.state.location };
+  const store = await fillFromOwner(env, storesCache, id, origin, { failure: "internal error" });
+  return store && { id, name: store.name, location: store.location };
 }
 
 /** Read-through product lookup; a tombstone or a removed product is not found. */
-async function findProduct(env: Env, id: string): Promise<KnownProduct | null> {
-  const db = env.DEPOT_DB;
-  const row = await db.prepare("SELECT id, name, removed FROM products_cache WHERE id = ?").bind(id).first<KnownProduct & { removed: number }>();
+async function findProduct(env: Env, id: string, origin: Cause): Promise<KnownProduct | null> {
+  const row = await env.DEPOT_DB.prepare("SELECT id, name, removed FROM products_cache WHERE id = ?").bind(id).first<KnownProduct & { removed: number }>();
   if (row) return row.removed ? null : { id: row.id, name: row.name };
-  const snapshot = unwrap(await aggregate<unknown, Product>(env.PRODUCT, id).snapshot());
-  if (!snapshot.exists || snapshot.state.removed) return null;
-  await db.batch([upsertProduct(db, snapshot), recordStream(db, { name: "stores.Product", id })]);
-  return { id, name: snapshot.state.name };
+  const product = await fillFromOwner(env, productsCache, id, origin, { failure: "internal error", isGone: (p) => p.removed });
+  return product && { id, name: product.name };
 }
 
 /** Looks up each item's store, then its product, in order (SPEC §3.5), and builds the stops. */
-export async function resolveStops(env: Env, items: readonly RequestedItem[]): Promise<StopsLookup> {
+export async function resolveStops(env: Env, items: readonly RequestedItem[], origin: Cause): Promise<StopsLookup> {
   const stores = new Map<string, KnownStore>();
   const products = new Map<string, KnownProduct>();
   for (const item of items) {
     if (!stores.has(item.storeId)) {
-      const store = await findStore(env, item.storeId);
+      const store = await findStore(env, item.storeId, origin);
       if (!store) return { ok: false, error: storeNotFoundForList };
       stores.set(item.storeId, store);
     }
     if (!products.has(item.productId)) {
-      const product = await findProduct(env, item.productId);
+      const product = await findProduct(env, item.productId, origin);
       if (!product) return { ok: false, error: productNotFoundForList };
       products.set(item.productId, product);
     }
@@ -120,18 +121,21 @@ export const updateListStatus = (db: D1Database, id: string, version: number, at
     )
     .bind(status, botId ?? null, version, at, id, version - 1);
 
-export const upsertList = (db: D1Database, snapshot: AggregateSnapshot<ShoppingList>) => {
-  const l = snapshot.state;
-  return db
-    .prepare(
-      `INSERT INTO shopping_lists (id, order_id, status, assigned_bot_id, stops, version, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status,
-         assigned_bot_id = excluded.assigned_bot_id, stops = excluded.stops, version = excluded.version,
-         updated_at = excluded.updated_at
-       WHERE excluded.version > shopping_lists.version`,
-    )
-    .bind(l.id, l.orderId, l.status, l.assignedBotId, JSON.stringify(l.stops), snapshot.version, snapshot.createdAt, snapshot.updatedAt);
+export const board: Mirror<Env, ShoppingListSnapshot> = {
+  db: (env) => env.DEPOT_DB,
+  table: "shopping_lists",
+  stream: shoppingListStream,
+  upsert: (db, { state: l, version, createdAt, updatedAt }) =>
+    db
+      .prepare(
+        `INSERT INTO shopping_lists (id, order_id, status, assigned_bot_id, stops, version, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status,
+           assigned_bot_id = excluded.assigned_bot_id, stops = excluded.stops, version = excluded.version,
+           updated_at = excluded.updated_at
+         WHERE excluded.version > shopping_lists.version`,
+      )
+      .bind(l.id, l.orderId, l.status, l.assignedBotId, JSON.stringify(l.stops), version, createdAt, updatedAt),
 };
 
 interface BoardRow {

@@ -6,29 +6,14 @@ import { body, empty, list, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
-import { type ShoppingList, type ShoppingListCommand, shoppingListNotFound, shoppingListView } from "./domain";
+import { shoppingListSchema as listSchema } from "./contract";
+import { shoppingListNotFound, shoppingListView } from "./domain";
 import { boardStatuses, listBoard, resolveStops } from "./readmodel";
 
 const tag = "depot";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const shoppingList = (env: Env, id: string) => aggregate<ShoppingListCommand, ShoppingList>(env.SHOPPING_LIST, id);
-
-const stopSchema = z.object({
-  storeId: z.string(),
-  storeName: z.string(),
-  storeLocation: z.string(),
-  items: z.array(z.object({ productId: z.string(), productName: z.string(), quantity: z.number().int() })),
-});
-const listSchema = z.object({
-  id: z.string(),
-  orderId: z.string(),
-  status: z.string(),
-  assignedBotId: z.string(),
-  stops: z.array(stopSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const listCommand = command((env) => env.SHOPPING_LIST);
 
 export const depotRoutes = [
   route({
@@ -42,9 +27,9 @@ export const depotRoutes = [
     handle: async (c, { body: { orderId, items } }) => {
       const id = crypto.randomUUID();
       // lookups only run once the cheap checks pass, as they come after them in SPEC §3.5
-      const stops = orderId.trim() === "" || items.length === 0 ? { ok: true as const, stops: [] } : await resolveStops(c.env, items);
+      const stops = orderId.trim() === "" || items.length === 0 ? { ok: true as const, stops: [] } : await resolveStops(c.env, items, causeOf(c));
       unwrap(
-        await shoppingList(c.env, id).execute({ type: "CreateShoppingList", orderId, itemCount: items.length, stops }, causeOf(c)),
+        await aggregate(c.env.SHOPPING_LIST, id).execute({ type: "CreateShoppingList", orderId, itemCount: items.length, stops }, causeOf(c)),
       );
       return { id };
     },
@@ -71,39 +56,36 @@ export const depotRoutes = [
     summary: "Get a shopping list (strongly consistent)",
     response: z.object({ shoppingList: listSchema }),
     handle: async (c, { params }) => {
-      const snapshot = unwrap(await shoppingList(c.env, params.id!).snapshot());
+      const snapshot = unwrap(await aggregate(c.env.SHOPPING_LIST, params.id).snapshot());
       if (!snapshot.exists) throw DomainError.from(shoppingListNotFound);
       return { shoppingList: shoppingListView(snapshot.state, snapshot.createdAt, snapshot.updatedAt) };
     },
   }),
-  command({
+  listCommand({
     method: "post",
     path: "/api/depot/shopping/{id}",
     operationId: "cancelShoppingList",
     tag,
     summary: "Cancel a shopping list",
     body: empty(),
-    target: shoppingList,
     command: () => ({ type: "CancelShoppingList" }),
   }),
-  command({
+  listCommand({
     method: "put",
     path: "/api/depot/shopping/{id}/assign",
     operationId: "assignShoppingList",
     tag,
     summary: "Assign an available list to a bot",
     body: body({ botId: text() }),
-    target: shoppingList,
-    command: ({ botId }): ShoppingListCommand => ({ type: "AssignShoppingList", botId }),
+    command: ({ botId }) => ({ type: "AssignShoppingList", botId }),
   }),
-  command({
+  listCommand({
     method: "put",
     path: "/api/depot/shopping/{id}/complete",
     operationId: "completeShoppingList",
     tag,
     summary: "Complete an assigned list; the order becomes ready",
     body: empty(),
-    target: shoppingList,
     command: () => ({ type: "CompleteShoppingList" }),
   }),
 ];

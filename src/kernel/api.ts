@@ -1,22 +1,25 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import type { Cause } from "./envelope";
-import { type Result, unwrap } from "./errors";
+import { unwrap } from "./errors";
 import { type AppEnv, causeOf, parseBody, validate } from "./http";
+import { aggregate, type AggregateObjectLike, type CommandOf } from "./objects";
 
 type Method = "get" | "post" | "put" | "delete";
 
-export interface RouteInput<B, Q> {
-  params: Record<string, string>;
+/** The path parameters of an OpenAPI-style path: `"/api/stores/{id}"` → `{ id: string }`. */
+export type PathParams<P extends string> = P extends `${string}{${infer K}}${infer Rest}` ? { [key in K]: string } & PathParams<Rest> : {};
+
+export interface RouteInput<B, Q, P = Record<string, string>> {
+  params: P;
   body: B;
   query: Q;
 }
 
 /** One REST endpoint: its contract (for OpenAPI) and its handler, in one place. */
-export interface Route<E extends object = any, B = any, Q = any> {
+export interface Route<E extends object = any, B = any, Q = any, P extends string = string> {
   method: Method;
   /** OpenAPI-style path, e.g. `/api/stores/{id}`. */
-  path: string;
+  path: P;
   operationId: string;
   tag: string;
   summary: string;
@@ -24,43 +27,45 @@ export interface Route<E extends object = any, B = any, Q = any> {
   query?: z.ZodType<Q>;
   response: z.ZodType;
   admin?: boolean;
-  handle(c: Context<AppEnv<E>>, input: RouteInput<B, Q>): Promise<unknown>;
+  handle(c: Context<AppEnv<E>>, input: RouteInput<B, Q, PathParams<P>>): Promise<unknown>;
 }
 
-/** Route builder for one Worker environment: `const route = routeFor<Env>()`, then body/query types are inferred. */
+/** Route builder for one Worker environment: `const route = routeFor<Env>()`; body, query and path parameters are typed. */
 export const routeFor =
   <E extends object>() =>
-  <BS extends z.ZodType = z.ZodType<undefined>, QS extends z.ZodType = z.ZodType<undefined>>(
-    def: Omit<Route<E, z.output<BS>, z.output<QS>>, "body" | "query"> & { body?: BS; query?: QS },
+  <P extends string, BS extends z.ZodType = z.ZodType<undefined>, QS extends z.ZodType = z.ZodType<undefined>>(
+    def: Omit<Route<E, z.output<BS>, z.output<QS>, P>, "body" | "query"> & { body?: BS; query?: QS },
   ): Route<E> =>
-    def as Route<E>;
+    def as unknown as Route<E>;
 
 /**
- * A REST command on the aggregate named by the path's `{id}`, answering `{}`:
- * `const command = commandRouteFor<Env>()`, then `command({..., target, command: (body) => …})`.
+ * REST commands on the aggregate named by the path's `{id}`, answering `{}`. The binding comes first, so
+ * the command type is known when the command is written:
+ * `const storeCommand = commandRouteFor<Env>()((env) => env.STORE)`, then `storeCommand({..., command: (body) => …})`.
  */
 export const commandRouteFor =
   <E extends object>() =>
-  <C, BS extends z.ZodType = z.ZodType<undefined>>(def: {
+  <O extends AggregateObjectLike>(target: (env: E) => DurableObjectNamespace<O>) =>
+  <P extends string, BS extends z.ZodType = z.ZodType<undefined>>(def: {
     method: "post" | "put" | "delete";
-    path: string;
+    /** Must name the aggregate as `{id}`. */
+    path: PathParams<P> extends { id: string } ? P : never;
     operationId: string;
     tag: string;
     summary: string;
     body?: BS;
-    target: (env: E, id: string) => { execute(command: C, cause: Cause): Promise<Result<unknown>> };
-    command: (body: z.output<BS>) => C;
+    command: (body: z.output<BS>) => CommandOf<O>;
   }): Route<E> =>
     routeFor<E>()({
       method: def.method,
-      path: def.path,
+      path: def.path as `{id}`,
       operationId: def.operationId,
       tag: def.tag,
       summary: def.summary,
       body: def.body,
       response: z.object({}),
       handle: async (c, { params, body }) => {
-        unwrap(await def.target(c.env, params.id ?? "").execute(def.command(body as z.output<BS>), causeOf(c)));
+        unwrap(await aggregate(target(c.env), params.id).execute(def.command(body as z.output<BS>), causeOf(c)));
         return {};
       },
     });

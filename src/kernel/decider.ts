@@ -1,4 +1,5 @@
-import type { ErrorInfo } from "./errors";
+import type { z } from "zod";
+import { Code, type ErrorInfo } from "./errors";
 import type { OutgoingMessage } from "./envelope";
 
 /** A stored domain event: its name (e.g. `stores.StoreCreated`) and payload. */
@@ -6,6 +7,15 @@ export interface DomainEvent<N extends string = string, P = unknown> {
   name: N;
   payload: P;
 }
+
+/** Message name → payload schema: a context's contract (e.g. its integration events). */
+export type Contract = Readonly<Record<string, z.ZodType>>;
+
+/** The named events of a contract, one union member per name (Emmett style): `EventsOf<typeof storeEvents>`. */
+export type EventsOf<T extends Contract> = { [N in keyof T & string]: DomainEvent<N, z.output<T[N]>> }[keyof T & string];
+
+/** A message an aggregate may publish under a contract: its name and a payload of that name's schema. */
+export type MessagesOf<T extends Contract> = { [N in keyof T & string]: OutgoingMessage & { name: N; payload: z.input<T[N]> } }[keyof T & string];
 
 /** Every aggregate state carries its id and version; version 0 means "does not exist". */
 export interface AggregateState {
@@ -25,7 +35,7 @@ export interface Decider<C, E extends DomainEvent, S extends AggregateState> {
 }
 
 /** Everything the generic aggregate object needs to host one aggregate type. */
-export interface AggregateType<C, E extends DomainEvent, S extends AggregateState> {
+export interface AggregateType<C, E extends DomainEvent, S extends AggregateState, P extends OutgoingMessage = OutgoingMessage> {
   /** Stream name, e.g. `stores.Store`. */
   name: string;
   /** Snapshot name, e.g. `stores.StoreV1`. */
@@ -36,9 +46,20 @@ export interface AggregateType<C, E extends DomainEvent, S extends AggregateStat
   /** Whether a GET may show this state (false for e.g. removed products). */
   visible?(state: S): boolean;
   /** The integration events an event publishes, given the state after it. */
-  publish(event: E, state: S): OutgoingMessage[];
+  publish(event: E, state: S): P[];
   /** The SUCCESS reply to a saga command, when it is not `am.Success` {} (e.g. a reply carrying an id). */
   successReply?(command: C, state: S): OutgoingMessage | undefined;
+}
+
+/** `<entity> with that ID does not exist` (SPEC §2.1). */
+export const entityNotFound = (entity: string) => ({ code: Code.NotFound, message: `${entity} with that ID does not exist` }) as const;
+
+/** Declares an aggregate type by its stream name and entity label; snapshot name and 404 follow from them. */
+export function aggregateType<C, E extends DomainEvent, S extends AggregateState, P extends OutgoingMessage = OutgoingMessage>(
+  def: Omit<AggregateType<C, E, S, P>, "snapshotName" | "notFound"> & { entity: string },
+): AggregateType<C, E, S, P> {
+  const { entity, ...rest } = def;
+  return { ...rest, snapshotName: `${def.name}V1`, notFound: entityNotFound(entity) };
 }
 
 /** Applies an event and advances the version: the only way states change. */

@@ -50,3 +50,9 @@ export interface Cause {
 
 export const newId = (): string => crypto.randomUUID();
 export const nowIso = (): string => new Date().toISOString();
+
+/** An outbox row: the envelope and the contexts whose queues receive it. */
+export interface OutboxMessage {
+  envelope: Envelope;
+  destinations: readonly string[];
+}

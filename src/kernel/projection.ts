@@ -1,7 +1,8 @@
-import type { AggregateState } from "./decider";
-import type { Envelope } from "./envelope";
-import { unwrap } from "./errors";
-import { aggregate, type AggregateSnapshot } from "./objects";
+import type { z } from "zod";
+import type { Cause, Envelope } from "./envelope";
+import type { MessageHandler } from "./messages";
+import type { AggregateSnapshot } from "./objects";
+import { readOwner, type StreamRef } from "./streams";
 
 /**
  * One event applied to one read-model row under the projection rule of SPEC §2.7, idempotently
@@ -69,37 +70,63 @@ export const markInbox = (db: D1Database, messageId: string, handler: string) =>
 export const recordStream = (db: D1Database, stream: { name: string; id: string }) =>
   db.prepare("INSERT OR IGNORE INTO streams (aggregate_name, id) VALUES (?, ?)").bind(stream.name, stream.id);
 
-/** What a row projector needs to know about the table that mirrors one aggregate type. */
-export interface RowMirror<Env, S extends AggregateState> {
+/**
+ * A D1 table that mirrors one aggregate type of another context (or of its own): where it lives, the
+ * stream it mirrors, and how a whole row is written from the owner's snapshot, only if newer.
+ */
+export interface Mirror<Env, V> {
   db(env: Env): D1Database;
-  /** Aggregate stream name, e.g. `stores.Product`. */
-  stream: string;
   table: string;
-  /** The owning context's objects, read through `snapshot()` on a gap. */
-  objects(env: Env): DurableObjectNamespace;
-  /** Upserts the whole row from a snapshot, only if newer. */
-  upsert(db: D1Database, snapshot: AggregateSnapshot<S>): D1PreparedStatement;
+  stream: StreamRef<V>;
+  upsert(db: D1Database, snapshot: AggregateSnapshot<V>): D1PreparedStatement;
 }
 
+const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata.correlationId, causationId: message.id });
+
 /**
- * Builds message handlers that apply one event to the row mirroring its aggregate:
- * `const storeRow = rowProjector(mirror)`, then `storeRow((db, id, version, m) => update statement)`.
+ * Message handlers that apply one event to the row mirroring its aggregate:
+ * `rowProjector(mirror).on(schema, (db, id, version, message) => update statement)`; the message's
+ * payload type comes from the schema.
  */
-export const rowProjector =
-  <Env, S extends AggregateState>(mirror: RowMirror<Env, S>) =>
-  <P>(update: (db: D1Database, id: string, version: number, message: Envelope<P>) => D1PreparedStatement) =>
-  async (env: Env, message: Envelope<P>, handler: string): Promise<void> => {
-    const db = mirror.db(env);
-    await project({
-      db,
-      message,
-      handler,
-      stream: mirror.stream,
-      table: mirror.table,
-      apply: (id, version) => [update(db, id, version, message)],
-      refetch: async (id) => {
-        const snapshot = unwrap(await aggregate<unknown, S>(mirror.objects(env), id).snapshot());
-        return snapshot.exists ? [mirror.upsert(db, snapshot)] : [];
-      },
-    });
-  };
+export const rowProjector = <Env, V>(mirror: Mirror<Env, V>) => ({
+  on: <S extends z.ZodType>(
+    schema: S,
+    update: (db: D1Database, id: string, version: number, message: Envelope<z.output<S>>) => D1PreparedStatement,
+  ): MessageHandler<Env, z.output<S>> => ({
+    schema: schema as z.ZodType<z.output<S>>,
+    run: async (env, message, handler) => {
+      const db = mirror.db(env);
+      await project({
+        db,
+        message,
+        handler,
+        stream: mirror.stream.name,
+        table: mirror.table,
+        apply: (id, version) => [update(db, id, version, message)],
+        refetch: async (id) => {
+          const snapshot = await readOwner(env as object, mirror.stream, id, causeOf(message));
+          return snapshot.exists ? [mirror.upsert(db, snapshot)] : [];
+        },
+      });
+    },
+  }),
+});
+
+/**
+ * The read-through fallback of SPEC §2.7 after a cache miss: ask the owner, cache what it answers
+ * (only if newer, and the stream as seen) and return it; null when it does not exist or `isGone` says
+ * so (e.g. removed). A failed call is an internal error with `failure` as its message.
+ */
+export async function fillFromOwner<Env, V>(
+  env: Env,
+  mirror: Mirror<Env, V>,
+  id: string,
+  origin: Cause,
+  { failure, isGone = () => false }: { failure: string; isGone?: (view: V) => boolean },
+): Promise<V | null> {
+  const snapshot = await readOwner(env as object, mirror.stream, id, origin, failure);
+  if (!snapshot.exists || isGone(snapshot.state)) return null;
+  const db = mirror.db(env);
+  await db.batch([mirror.upsert(db, snapshot), recordStream(db, { name: mirror.stream.name, id })]);
+  return snapshot.state;
+}

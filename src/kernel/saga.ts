@@ -1,3 +1,6 @@
+import type { Envelope } from "./envelope";
+import type { Result } from "./errors";
+
 /**
  * Orchestrated sagas (SPEC §4): a definition of steps, and the pure transitions of its state.
  * Nothing here does I/O: the saga object persists the state and sends the commands returned.
@@ -59,6 +62,20 @@ export interface SagaState<D> {
   createdAt: string;
   updatedAt: string;
 }
+
+/** What a saga object did with a message. */
+export type SagaOutcome = { handled: "started" | "exists" | "reply" | "stale" | "unknown-saga" };
+
+/** The RPC surface of a saga object (objects/saga-object.ts). */
+export interface SagaRpc<D> {
+  start(id: string, handler: string, message: Envelope, data: D): Promise<Result<SagaOutcome>>;
+  reply(handler: string, message: Envelope): Promise<Result<SagaOutcome>>;
+  get(): Promise<Result<SagaState<D>>>;
+}
+
+/** The saga instance named `id` (e.g. an order id) in a saga object namespace. */
+export const sagaInstance = <D>(namespace: DurableObjectNamespace, id: string): SagaRpc<D> =>
+  namespace.get(namespace.idFromName(id)) as unknown as SagaRpc<D>;
 
 export interface SagaReply {
   messageId: string;

@@ -1,14 +1,12 @@
 import { z } from "zod";
+import { addMoney, multiplyMoney } from "../kernel/money";
 
 const ids = { id: z.string(), customerId: z.string(), paymentId: z.string() };
+const orderedItem = z.object({ productId: z.string(), storeId: z.string(), price: z.number(), quantity: z.number().int() });
 
 /** Integration events the Ordering context publishes (SPEC §3.4). */
 export const ordersApi = {
-  "ordersapi.OrderCreated": z.object({
-    ...ids,
-    shoppingId: z.string(),
-    items: z.array(z.object({ productId: z.string(), storeId: z.string(), price: z.number(), quantity: z.number().int() })),
-  }),
+  "ordersapi.OrderCreated": z.object({ ...ids, shoppingId: z.string(), items: z.array(orderedItem) }),
   "ordersapi.OrderApproved": z.object({ ...ids, shoppingId: z.string() }),
   "ordersapi.OrderRejected": z.object(ids),
   "ordersapi.OrderCanceled": z.object(ids),
@@ -21,3 +19,39 @@ export const ordersCommands = {
   "ordersapi.ApproveOrder": z.object({ id: z.string(), shoppingId: z.string() }),
   "ordersapi.RejectOrder": z.object({ id: z.string() }),
 } as const;
+
+/** An order line as the order shows it. */
+export const orderItemSchema = z.object({
+  storeId: z.string(),
+  productId: z.string(),
+  storeName: z.string(),
+  productName: z.string(),
+  price: z.number(),
+  quantity: z.number().int(),
+});
+
+/** The Order aggregate's domain events (stored; no context consumes them). */
+export const orderEvents = {
+  "ordering.OrderCreated": z.object({ customerId: z.string(), paymentId: z.string(), shoppingId: z.string(), items: z.array(orderItemSchema) }),
+  "ordering.OrderApproved": z.object({ shoppingId: z.string() }),
+  "ordering.OrderRejected": z.object({}),
+  "ordering.OrderCanceled": z.object({ customerId: z.string(), paymentId: z.string() }),
+  "ordering.OrderReadied": z.object({ customerId: z.string(), paymentId: z.string(), total: z.number() }),
+  "ordering.OrderCompleted": z.object({ customerId: z.string(), invoiceId: z.string() }),
+} as const;
+
+/** The public representation of SPEC §3.4. */
+export const orderSchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  paymentId: z.string(),
+  shoppingId: z.string(),
+  invoiceId: z.string(),
+  items: z.array(orderItemSchema),
+  total: z.number(),
+  status: z.string(),
+});
+
+/** total = Σ price × quantity, in cents (SPEC §2.2): part of the contract, as the saga confirms this amount. */
+export const orderTotal = (items: readonly { price: number; quantity: number }[]): number =>
+  items.reduce((sum, i) => addMoney(sum, multiplyMoney(i.price, i.quantity)), 0);

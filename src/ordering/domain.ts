@@ -1,15 +1,10 @@
-import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
+import type { z } from "zod";
+import { aggregateType, type Decider, entityNotFound, type EventsOf, type MessagesOf } from "../kernel/decider";
 import { Code, DomainError, invalid } from "../kernel/errors";
-import { multiplyMoney, addMoney } from "../kernel/money";
+import { type orderEvents, type orderItemSchema, type orderSchema, type ordersApi, orderTotal } from "./contract";
 
-export interface OrderItem {
-  storeId: string;
-  productId: string;
-  storeName: string;
-  productName: string;
-  price: number;
-  quantity: number;
-}
+export { orderTotal } from "./contract";
+export type OrderItem = z.infer<typeof orderItemSchema>;
 
 export type OrderStatus = "" | "pending" | "approved" | "rejected" | "ready" | "completed" | "cancelled";
 
@@ -32,22 +27,13 @@ export type OrderCommand =
   | { type: "ReadyOrder"; shoppingId: string }
   | { type: "CompleteOrder"; invoiceId: string };
 
-export type OrderEvent =
-  | DomainEvent<"ordering.OrderCreated", { customerId: string; paymentId: string; shoppingId: string; items: OrderItem[] }>
-  | DomainEvent<"ordering.OrderApproved", { shoppingId: string }>
-  | DomainEvent<"ordering.OrderRejected", Record<string, never>>
-  | DomainEvent<"ordering.OrderCanceled", { customerId: string; paymentId: string }>
-  | DomainEvent<"ordering.OrderReadied", { customerId: string; paymentId: string; total: number }>
-  | DomainEvent<"ordering.OrderCompleted", { customerId: string; invoiceId: string }>;
+export type OrderEvent = EventsOf<typeof orderEvents>;
 
-export const orderNotFound = { code: Code.NotFound, message: "order with that ID does not exist" } as const;
+export const orderNotFound = entityNotFound("order");
 
 const blank = (s: string) => s.trim() === "";
 const precondition = (message: string) => new DomainError(Code.FailedPrecondition, message);
 
-/** total = Σ price × quantity, in cents (SPEC §2.2). */
-export const orderTotal = (items: readonly { price: number; quantity: number }[]): number =>
-  items.reduce((sum, i) => addMoney(sum, multiplyMoney(i.price, i.quantity)), 0);
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, Order> = {
   initialState: (id) => ({ id, customerId: "", paymentId: "", shoppingId: "", invoiceId: "", items: [], status: "", version: 0 }),
@@ -121,11 +107,10 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, Order> = {
   },
 };
 
-export const orderType: AggregateType<OrderCommand, OrderEvent, Order> = {
+export const orderType = aggregateType<OrderCommand, OrderEvent, Order, MessagesOf<typeof ordersApi>>({
   name: "ordering.Order",
-  snapshotName: "ordering.OrderV1",
+  entity: "order",
   decider: orderDecider,
-  notFound: orderNotFound,
   publish(event, order) {
     const { id, customerId, paymentId } = order;
     switch (event.name) {
@@ -154,9 +139,9 @@ export const orderType: AggregateType<OrderCommand, OrderEvent, Order> = {
         return [{ name: "ordersapi.OrderCompleted", payload: { id, customerId, invoiceId: order.invoiceId } }];
     }
   },
-};
+});
 
-export const orderView = (o: Order) => ({
+export const orderView = (o: Order): z.infer<typeof orderSchema> => ({
   id: o.id,
   customerId: o.customerId,
   paymentId: o.paymentId,

@@ -1,5 +1,7 @@
-import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
+import type { z } from "zod";
+import { aggregateType, type Decider, entityNotFound, type EventsOf, type MessagesOf } from "../kernel/decider";
 import { Code, DomainError, invalid } from "../kernel/errors";
+import type { invoiceEvents, invoiceSchema, paymentEvents, paymentsApi } from "./contract";
 
 const blank = (s: string) => s.trim() === "";
 
@@ -15,9 +17,7 @@ export interface Payment {
 
 export type PaymentCommand = { type: "AuthorizePayment"; customerId: string; amount: number } | { type: "ConfirmPayment"; amount: number };
 
-export type PaymentEvent =
-  | DomainEvent<"payments.PaymentAuthorized", { customerId: string; amount: number }>
-  | DomainEvent<"payments.PaymentConfirmed", { amount: number }>;
+export type PaymentEvent = EventsOf<typeof paymentEvents>;
 
 export const paymentNotConfirmable = { code: Code.NotFound, message: "payment cannot be confirmed" } as const;
 
@@ -48,13 +48,12 @@ export const paymentDecider: Decider<PaymentCommand, PaymentEvent, Payment> = {
   },
 };
 
-export const paymentType: AggregateType<PaymentCommand, PaymentEvent, Payment> = {
+export const paymentType = aggregateType<PaymentCommand, PaymentEvent, Payment, never>({
   name: "payments.Payment",
-  snapshotName: "payments.PaymentV1",
+  entity: "payment",
   decider: paymentDecider,
-  notFound: { code: Code.NotFound, message: "payment with that ID does not exist" },
   publish: () => [],
-};
+});
 
 // ---- Invoice -----------------------------------------------------------------------------------
 
@@ -73,13 +72,9 @@ export type InvoiceCommand =
   | { type: "PayInvoice" }
   | { type: "CancelInvoice" };
 
-export type InvoiceEvent =
-  | DomainEvent<"payments.InvoiceCreated", { orderId: string; paymentId: string; amount: number }>
-  | DomainEvent<"payments.InvoiceAdjusted", { amount: number }>
-  | DomainEvent<"payments.InvoicePaid", Record<string, never>>
-  | DomainEvent<"payments.InvoiceCanceled", Record<string, never>>;
+export type InvoiceEvent = EventsOf<typeof invoiceEvents>;
 
-export const invoiceNotFound = { code: Code.NotFound, message: "invoice with that ID does not exist" } as const;
+export const invoiceNotFound = entityNotFound("invoice");
 
 export const invoiceDecider: Decider<InvoiceCommand, InvoiceEvent, Invoice> = {
   initialState: (id) => ({ id, orderId: "", paymentId: "", amount: 0, status: "", version: 0 }),
@@ -119,16 +114,15 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceEvent, Invoice> = {
   },
 };
 
-export const invoiceType: AggregateType<InvoiceCommand, InvoiceEvent, Invoice> = {
+export const invoiceType = aggregateType<InvoiceCommand, InvoiceEvent, Invoice, MessagesOf<typeof paymentsApi>>({
   name: "payments.Invoice",
-  snapshotName: "payments.InvoiceV1",
+  entity: "invoice",
   decider: invoiceDecider,
-  notFound: invoiceNotFound,
   publish(event, invoice) {
     return event.name === "payments.InvoicePaid"
       ? [{ name: "paymentsapi.InvoicePaid", payload: { id: invoice.id, orderId: invoice.orderId } }]
       : [];
   },
-};
+});
 
-export const invoiceView = (i: Invoice) => ({ id: i.id, orderId: i.orderId, paymentId: i.paymentId, amount: i.amount, status: i.status });
+export const invoiceView = (i: Invoice): z.infer<typeof invoiceSchema> => ({ id: i.id, orderId: i.orderId, paymentId: i.paymentId, amount: i.amount, status: i.status });

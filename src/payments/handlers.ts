@@ -1,35 +1,24 @@
 import type { Env } from "../env";
 import { commandHandler } from "../kernel/commands";
-import { aggregate } from "../kernel/objects";
-import { type ContextHandlers, on } from "../../queues/consumer";
+import { type ContextHandlers, on } from "../kernel/messages";
 import { ordersApi } from "../ordering/contract";
 import { paymentsCommands } from "./contract";
-import type { Invoice, InvoiceCommand, Payment, PaymentCommand } from "./domain";
 
-const payment = (env: Env, id: string) => aggregate<PaymentCommand, Payment>(env.PAYMENT, id);
 /** An invoice has its order's id (SPEC §2.1). */
-const invoice = (env: Env, orderId: string) => aggregate<InvoiceCommand, Invoice>(env.INVOICE, orderId);
+const invoice = commandHandler((env: Env) => env.INVOICE);
+const payment = commandHandler((env: Env) => env.PAYMENT);
 
 export const paymentsHandlers: ContextHandlers<Env> = {
   "paymentsapi.ConfirmPayment": on(
     paymentsCommands["paymentsapi.ConfirmPayment"],
-    commandHandler(
-      (env: Env, p) => payment(env, p.id),
-      (p): PaymentCommand => ({ type: "ConfirmPayment", amount: p.amount }),
-    ),
+    payment((p) => p.id, (p) => ({ type: "ConfirmPayment", amount: p.amount })),
   ),
   "ordersapi.OrderReadied": on(
     ordersApi["ordersapi.OrderReadied"],
-    commandHandler(
-      (env: Env, p) => invoice(env, p.id),
-      (p): InvoiceCommand => ({ type: "CreateInvoice", orderId: p.id, paymentId: p.paymentId, amount: p.total }),
-    ),
+    invoice((p) => p.id, (p) => ({ type: "CreateInvoice", orderId: p.id, paymentId: p.paymentId, amount: p.total })),
   ),
   "ordersapi.OrderCanceled": on(
     ordersApi["ordersapi.OrderCanceled"],
-    commandHandler(
-      (env: Env, p) => invoice(env, p.id),
-      (): InvoiceCommand => ({ type: "CancelInvoice" }),
-    ),
+    invoice((p) => p.id, () => ({ type: "CancelInvoice" })),
   ),
 };

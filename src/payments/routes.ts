@@ -5,13 +5,13 @@ import { unwrap } from "../kernel/errors";
 import { body, empty, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
-import { type Invoice, type InvoiceCommand, invoiceView, type Payment, type PaymentCommand } from "./domain";
+import { invoiceSchema } from "./contract";
+import { invoiceView } from "./domain";
 
 const tag = "payments";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const payment = (env: Env, id: string) => aggregate<PaymentCommand, Payment>(env.PAYMENT, id);
-const invoice = (env: Env, id: string) => aggregate<InvoiceCommand, Invoice>(env.INVOICE, id);
+const invoiceCommand = command((env) => env.INVOICE);
 
 export const paymentsRoutes = [
   route({
@@ -24,7 +24,7 @@ export const paymentsRoutes = [
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { customerId, amount } }) => {
       const id = crypto.randomUUID();
-      unwrap(await payment(c.env, id).execute({ type: "AuthorizePayment", customerId, amount }, causeOf(c)));
+      unwrap(await aggregate(c.env.PAYMENT, id).execute({ type: "AuthorizePayment", customerId, amount }, causeOf(c)));
       return { id };
     },
   }),
@@ -34,29 +34,25 @@ export const paymentsRoutes = [
     operationId: "getInvoice",
     tag,
     summary: "Get an invoice (its id is the order's id)",
-    response: z.object({
-      invoice: z.object({ id: z.string(), orderId: z.string(), paymentId: z.string(), amount: z.number(), status: z.string() }),
-    }),
-    handle: async (c, { params }) => ({ invoice: invoiceView(unwrap(await invoice(c.env, params.id!).get())) }),
+    response: z.object({ invoice: invoiceSchema }),
+    handle: async (c, { params }) => ({ invoice: invoiceView(unwrap(await aggregate(c.env.INVOICE, params.id).get())) }),
   }),
-  command({
+  invoiceCommand({
     method: "put",
     path: "/api/payments/invoices/{id}/pay",
     operationId: "payInvoice",
     tag,
     summary: "Pay a pending invoice; the order then completes",
     body: empty(),
-    target: invoice,
     command: () => ({ type: "PayInvoice" }),
   }),
-  command({
+  invoiceCommand({
     method: "put",
     path: "/api/payments/invoices/{id}/adjust",
     operationId: "adjustInvoice",
     tag,
     summary: "Change the amount of a pending invoice",
     body: body({ amount: money() }),
-    target: invoice,
-    command: ({ amount }): InvoiceCommand => ({ type: "AdjustInvoice", amount }),
+    command: ({ amount }) => ({ type: "AdjustInvoice", amount }),
   }),
 ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { streamRef } from "../kernel/streams";
 
 /** Integration events the Stores context publishes (SPEC §3.1, §5.6). Names and fields are contracts. */
 export const storesApi = {
@@ -19,12 +20,16 @@ export const storesApi = {
   "storesapi.ProductRemoved": z.object({ id: z.string() }),
 } as const;
 
-/** The context's own domain events, consumed on mallbots-stores to feed the mall and catalog. */
-export const storesDomain = {
+/** The Store aggregate's domain events, consumed on mallbots-stores to feed the mall. */
+export const storeEvents = {
   "stores.StoreCreated": z.object({ name: z.string(), location: z.string() }),
   "stores.StoreParticipationEnabled": z.object({}),
   "stores.StoreParticipationDisabled": z.object({}),
   "stores.StoreRebranded": z.object({ name: z.string() }),
+} as const;
+
+/** The Product aggregate's domain events, consumed on mallbots-stores to feed the catalog. */
+export const productEvents = {
   "stores.ProductAdded": z.object({
     storeId: z.string(),
     name: z.string(),
@@ -37,3 +42,23 @@ export const storesDomain = {
   "stores.ProductPriceDecreased": z.object({ delta: z.number() }),
   "stores.ProductRemoved": z.object({}),
 } as const;
+
+/** The public representations of SPEC §3.1. */
+export const storeSchema = z.object({ id: z.string(), name: z.string(), location: z.string(), participating: z.boolean() });
+export const productSchema = z.object({
+  id: z.string(),
+  storeId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  sku: z.string(),
+  price: z.number(),
+});
+
+/** What other contexts may read of a store or product through `snapshot()` (removed products included). */
+export const storeSnapshot = storeSchema;
+export const productSnapshot = productSchema.extend({ removed: z.boolean() });
+export type StoreSnapshot = z.infer<typeof storeSnapshot>;
+export type ProductSnapshot = z.infer<typeof productSnapshot>;
+
+export const storeStream = streamRef("stores.Store", "STORE", storeSnapshot);
+export const productStream = streamRef("stores.Product", "PRODUCT", productSnapshot);

@@ -1,6 +1,8 @@
-import type { AggregateType, Decider, DomainEvent } from "../kernel/decider";
+import type { z } from "zod";
+import { aggregateType, type Decider, entityNotFound, type EventsOf, type MessagesOf } from "../kernel/decider";
 import { Code, DomainError, invalid } from "../kernel/errors";
 import { addMoney, subtractMoney } from "../kernel/money";
+import { productEvents, type productSchema, storeEvents, type storeSchema, type storesApi } from "./contract";
 
 // ---- Store -------------------------------------------------------------------------------------
 
@@ -18,13 +20,10 @@ export type StoreCommand =
   | { type: "DisableParticipation" }
   | { type: "RebrandStore"; name: string };
 
-export type StoreEvent =
-  | DomainEvent<"stores.StoreCreated", { name: string; location: string }>
-  | DomainEvent<"stores.StoreParticipationEnabled", Record<string, never>>
-  | DomainEvent<"stores.StoreParticipationDisabled", Record<string, never>>
-  | DomainEvent<"stores.StoreRebranded", { name: string }>;
+export type StoreEvent = EventsOf<typeof storeEvents>;
+type StoresMessage = MessagesOf<typeof storesApi>;
 
-export const storeNotFound = { code: Code.NotFound, message: "store with that ID does not exist" } as const;
+export const storeNotFound = entityNotFound("store");
 
 const blank = (s: string) => s.trim() === "";
 
@@ -66,11 +65,10 @@ export const storeDecider: Decider<StoreCommand, StoreEvent, Store> = {
   },
 };
 
-export const storeType: AggregateType<StoreCommand, StoreEvent, Store> = {
+export const storeType = aggregateType<StoreCommand, StoreEvent, Store, StoresMessage>({
   name: "stores.Store",
-  snapshotName: "stores.StoreV1",
+  entity: "store",
   decider: storeDecider,
-  notFound: storeNotFound,
   publish(event, store) {
     switch (event.name) {
       case "stores.StoreCreated":
@@ -84,7 +82,7 @@ export const storeType: AggregateType<StoreCommand, StoreEvent, Store> = {
         return [{ name: "storesapi.StoreRebranded", payload: { id: store.id, name: store.name } }];
     }
   },
-};
+});
 
 // ---- Product -----------------------------------------------------------------------------------
 
@@ -106,17 +104,9 @@ export type ProductCommand =
   | { type: "DecreaseProductPrice"; price: number }
   | { type: "RemoveProduct" };
 
-export type ProductEvent =
-  | DomainEvent<
-      "stores.ProductAdded",
-      { storeId: string; name: string; description: string; sku: string; price: number }
-    >
-  | DomainEvent<"stores.ProductRebranded", { name: string; description: string }>
-  | DomainEvent<"stores.ProductPriceIncreased", { delta: number }>
-  | DomainEvent<"stores.ProductPriceDecreased", { delta: number }>
-  | DomainEvent<"stores.ProductRemoved", Record<string, never>>;
+export type ProductEvent = EventsOf<typeof productEvents>;
 
-export const productNotFound = { code: Code.NotFound, message: "product with that ID does not exist" } as const;
+export const productNotFound = entityNotFound("product");
 
 export const productDecider: Decider<ProductCommand, ProductEvent, Product> = {
   initialState: (id) => ({
@@ -170,11 +160,10 @@ export const productDecider: Decider<ProductCommand, ProductEvent, Product> = {
   },
 };
 
-export const productType: AggregateType<ProductCommand, ProductEvent, Product> = {
+export const productType = aggregateType<ProductCommand, ProductEvent, Product, StoresMessage>({
   name: "stores.Product",
-  snapshotName: "stores.ProductV1",
+  entity: "product",
   decider: productDecider,
-  notFound: productNotFound,
   visible: (product) => !product.removed,
   publish(event, product) {
     const id = product.id;
@@ -193,11 +182,11 @@ export const productType: AggregateType<ProductCommand, ProductEvent, Product> =
         return [{ name: "storesapi.ProductRemoved", payload: { id } }];
     }
   },
-};
+});
 
 /** The public representations of SPEC §3.1. */
-export const storeView = (s: Store) => ({ id: s.id, name: s.name, location: s.location, participating: s.participating });
-export const productView = (p: Product) => ({
+export const storeView = (s: Store): z.infer<typeof storeSchema> => ({ id: s.id, name: s.name, location: s.location, participating: s.participating });
+export const productView = (p: Product): z.infer<typeof productSchema> => ({
   id: p.id,
   storeId: p.storeId,
   name: p.name,

@@ -1,64 +1,46 @@
 import type { Env } from "../env";
 import { rowProjector } from "../kernel/projection";
-import { type ContextHandlers, on } from "../../queues/consumer";
-import { storesDomain as events } from "./contract";
-import type { Product, Store } from "./domain";
+import type { ContextHandlers } from "../kernel/messages";
+import { productEvents, productStream, storeEvents, storeStream } from "./contract";
 import { insertProduct, insertStore, updateProduct, updateStore, upsertProduct, upsertStore } from "./readmodel";
 
 /** Projects the context's own stores.* domain events into the mall and catalog (SPEC §3.1). */
 
-const storeRow = rowProjector<Env, Store>({
-  db: (env) => env.STORES_DB,
-  stream: "stores.Store",
+const storeRow = rowProjector({
+  db: (env: Env) => env.STORES_DB,
+  stream: storeStream,
   table: "stores",
-  objects: (env) => env.STORE,
-  upsert: (db, s) => upsertStore(db, s.state, s.createdAt, s.updatedAt),
+  upsert: upsertStore,
 });
-const productRow = rowProjector<Env, Product>({
-  db: (env) => env.STORES_DB,
-  stream: "stores.Product",
+const productRow = rowProjector({
+  db: (env: Env) => env.STORES_DB,
+  stream: productStream,
   table: "products",
-  objects: (env) => env.PRODUCT,
-  upsert: (db, s) => upsertProduct(db, s.state, s.createdAt, s.updatedAt),
+  upsert: upsertProduct,
 });
 
 export const storesHandlers: ContextHandlers<Env> = {
-  "stores.StoreCreated": on(
-    events["stores.StoreCreated"],
-    storeRow<{ name: string; location: string }>((db, id, v, m) => insertStore(db, id, m.payload.name, m.payload.location, v, m.occurredAt)),
+  "stores.StoreCreated": storeRow.on(storeEvents["stores.StoreCreated"], (db, id, v, m) =>
+    insertStore(db, id, m.payload.name, m.payload.location, v, m.occurredAt),
   ),
-  "stores.StoreParticipationEnabled": on(
-    events["stores.StoreParticipationEnabled"],
-    storeRow((db, id, v, m) => updateStore(db, id, v, m.occurredAt, { participating: 1 })),
+  "stores.StoreParticipationEnabled": storeRow.on(storeEvents["stores.StoreParticipationEnabled"], (db, id, v, m) =>
+    updateStore(db, id, v, m.occurredAt, { participating: 1 }),
   ),
-  "stores.StoreParticipationDisabled": on(
-    events["stores.StoreParticipationDisabled"],
-    storeRow((db, id, v, m) => updateStore(db, id, v, m.occurredAt, { participating: 0 })),
+  "stores.StoreParticipationDisabled": storeRow.on(storeEvents["stores.StoreParticipationDisabled"], (db, id, v, m) =>
+    updateStore(db, id, v, m.occurredAt, { participating: 0 }),
   ),
-  "stores.StoreRebranded": on(
-    events["stores.StoreRebranded"],
-    storeRow<{ name: string }>((db, id, v, m) => updateStore(db, id, v, m.occurredAt, { name: m.payload.name })),
+  "stores.StoreRebranded": storeRow.on(storeEvents["stores.StoreRebranded"], (db, id, v, m) =>
+    updateStore(db, id, v, m.occurredAt, { name: m.payload.name }),
   ),
-  "stores.ProductAdded": on(
-    events["stores.ProductAdded"],
-    productRow<Parameters<typeof insertProduct>[2]>((db, id, v, m) => insertProduct(db, id, m.payload, v, m.occurredAt)),
+  "stores.ProductAdded": productRow.on(productEvents["stores.ProductAdded"], (db, id, v, m) => insertProduct(db, id, m.payload, v, m.occurredAt)),
+  "stores.ProductRebranded": productRow.on(productEvents["stores.ProductRebranded"], (db, id, v, m) =>
+    updateProduct(db, id, v, m.occurredAt, { name: m.payload.name, description: m.payload.description }),
   ),
-  "stores.ProductRebranded": on(
-    events["stores.ProductRebranded"],
-    productRow<{ name: string; description: string }>((db, id, v, m) =>
-      updateProduct(db, id, v, m.occurredAt, { name: m.payload.name, description: m.payload.description }),
-    ),
+  "stores.ProductPriceIncreased": productRow.on(productEvents["stores.ProductPriceIncreased"], (db, id, v, m) =>
+    updateProduct(db, id, v, m.occurredAt, { priceDelta: m.payload.delta }),
   ),
-  "stores.ProductPriceIncreased": on(
-    events["stores.ProductPriceIncreased"],
-    productRow<{ delta: number }>((db, id, v, m) => updateProduct(db, id, v, m.occurredAt, { priceDelta: m.payload.delta })),
+  "stores.ProductPriceDecreased": productRow.on(productEvents["stores.ProductPriceDecreased"], (db, id, v, m) =>
+    updateProduct(db, id, v, m.occurredAt, { priceDelta: m.payload.delta }),
   ),
-  "stores.ProductPriceDecreased": on(
-    events["stores.ProductPriceDecreased"],
-    productRow<{ delta: number }>((db, id, v, m) => updateProduct(db, id, v, m.occurredAt, { priceDelta: m.payload.delta })),
-  ),
-  "stores.ProductRemoved": on(
-    events["stores.ProductRemoved"],
-    productRow((db, id, v, m) => updateProduct(db, id, v, m.occurredAt, { removed: 1 })),
-  ),
+  "stores.ProductRemoved": productRow.on(productEvents["stores.ProductRemoved"], (db, id, v, m) => updateProduct(db, id, v, m.occurredAt, { removed: 1 })),
 };

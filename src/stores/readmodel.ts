@@ -1,5 +1,6 @@
 import { fromCents, toCents } from "../kernel/money";
-import type { Product, Store } from "./domain";
+import type { AggregateSnapshot } from "../kernel/objects";
+import type { ProductSnapshot, StoreSnapshot } from "./contract";
 
 /** STORES_DB: the mall (`stores`) and the catalog (`products`). Only this context reads or writes it. */
 
@@ -69,7 +70,7 @@ export const updateStore = (db: D1Database, id: string, version: number, at: str
 };
 
 /** Rebuilds a store row from the Store object's snapshot, only if newer (projection rule 3). */
-export const upsertStore = (db: D1Database, s: Store, createdAt: string, updatedAt: string) =>
+export const upsertStore = (db: D1Database, { state: s, version, createdAt, updatedAt }: AggregateSnapshot<StoreSnapshot>) =>
   db
     .prepare(
       `INSERT INTO stores (id, name, location, participating, version, created_at, updated_at)
@@ -78,7 +79,7 @@ export const upsertStore = (db: D1Database, s: Store, createdAt: string, updated
          participating = excluded.participating, version = excluded.version, updated_at = excluded.updated_at
        WHERE excluded.version > stores.version`,
     )
-    .bind(s.id, s.name, s.location, s.participating ? 1 : 0, s.version, createdAt, updatedAt);
+    .bind(s.id, s.name, s.location, s.participating ? 1 : 0, version, createdAt, updatedAt);
 
 export const insertProduct = (
   db: D1Database,
@@ -113,7 +114,7 @@ export const updateProduct = (
     .bind(...assignments.map(([, v]) => v), version, at, id, version - 1);
 };
 
-export const upsertProduct = (db: D1Database, p: Product, createdAt: string, updatedAt: string) =>
+export const upsertProduct = (db: D1Database, { state: p, version, createdAt, updatedAt }: AggregateSnapshot<ProductSnapshot>) =>
   db
     .prepare(
       `INSERT INTO products (id, store_id, name, description, sku, price_cents, removed, version, created_at, updated_at)
@@ -123,4 +124,4 @@ export const upsertProduct = (db: D1Database, p: Product, createdAt: string, upd
          removed = excluded.removed, version = excluded.version, updated_at = excluded.updated_at
        WHERE excluded.version > products.version`,
     )
-    .bind(p.id, p.storeId, p.name, p.description, p.sku, toCents(p.price), p.removed ? 1 : 0, p.version, createdAt, updatedAt);
+    .bind(p.id, p.storeId, p.name, p.description, p.sku, toCents(p.price), p.removed ? 1 : 0, version, createdAt, updatedAt);

@@ -5,44 +5,27 @@ import { DomainError, unwrap } from "../kernel/errors";
 import { body, empty, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
-import {
-  type Product,
-  type ProductCommand,
-  productView,
-  type Store,
-  type StoreCommand,
-  storeNotFound,
-  storeView,
-} from "./domain";
+import { productSchema, storeSchema } from "./contract";
+import { productView, storeNotFound, storeView } from "./domain";
 import { listCatalog, listStores } from "./readmodel";
 
 const tag = "stores";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const store = (env: Env, id: string) => aggregate<StoreCommand, Store>(env.STORE, id);
-const product = (env: Env, id: string) => aggregate<ProductCommand, Product>(env.PRODUCT, id);
+const storeCommand = command((env) => env.STORE);
+const productCommand = command((env) => env.PRODUCT);
 
 const idResponse = z.object({ id: z.string() });
-const storeSchema = z.object({ id: z.string(), name: z.string(), location: z.string(), participating: z.boolean() });
-const productSchema = z.object({
-  id: z.string(),
-  storeId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  sku: z.string(),
-  price: z.number(),
-});
 
 const priceChange = (operationId: string, direction: "increase" | "decrease") =>
-  command({
+  productCommand({
     method: "put",
     path: `/api/stores/products/{id}/${direction}Price`,
     operationId,
     tag,
     summary: `${direction === "increase" ? "Increase" : "Decrease"} a product's price to the given new price`,
     body: body({ price: money() }),
-    target: product,
-    command: ({ price }): ProductCommand =>
+    command: ({ price }) =>
       direction === "increase" ? { type: "IncreaseProductPrice", price } : { type: "DecreaseProductPrice", price },
   });
 
@@ -76,7 +59,7 @@ export const storesRoutes = [
     response: idResponse,
     handle: async (c, { body: { name, location } }) => {
       const id = crypto.randomUUID();
-      unwrap(await store(c.env, id).execute({ type: "CreateStore", name, location }, causeOf(c)));
+      unwrap(await aggregate(c.env.STORE, id).execute({ type: "CreateStore", name, location }, causeOf(c)));
       return { id };
     },
   }),
@@ -87,27 +70,25 @@ export const storesRoutes = [
     tag,
     summary: "Get a product (strongly consistent)",
     response: z.object({ product: productSchema }),
-    handle: async (c, { params }) => ({ product: productView(unwrap(await product(c.env, params.id!).get())) }),
+    handle: async (c, { params }) => ({ product: productView(unwrap(await aggregate(c.env.PRODUCT, params.id).get())) }),
   }),
-  command({
+  productCommand({
     method: "put",
     path: "/api/stores/products/{id}/rebrand",
     operationId: "rebrandProduct",
     tag,
     summary: "Rename a product and change its description",
     body: body({ name: text(), description: text() }),
-    target: product,
-    command: ({ name, description }): ProductCommand => ({ type: "RebrandProduct", name, description }),
+    command: ({ name, description }) => ({ type: "RebrandProduct", name, description }),
   }),
   priceChange("increaseProductPrice", "increase"),
   priceChange("decreaseProductPrice", "decrease"),
-  command({
+  productCommand({
     method: "delete",
     path: "/api/stores/products/{id}",
     operationId: "removeProduct",
     tag,
     summary: "Remove a product from its store's catalog",
-    target: product,
     command: () => ({ type: "RemoveProduct" }),
   }),
   route({
@@ -117,36 +98,33 @@ export const storesRoutes = [
     tag,
     summary: "Get a store (strongly consistent)",
     response: z.object({ store: storeSchema }),
-    handle: async (c, { params }) => ({ store: storeView(unwrap(await store(c.env, params.id!).get())) }),
+    handle: async (c, { params }) => ({ store: storeView(unwrap(await aggregate(c.env.STORE, params.id).get())) }),
   }),
-  command({
+  storeCommand({
     method: "put",
     path: "/api/stores/{id}/participating",
     operationId: "enableParticipation",
     tag,
     summary: "Mark a store as participating",
     body: empty(),
-    target: store,
     command: () => ({ type: "EnableParticipation" }),
   }),
-  command({
+  storeCommand({
     method: "delete",
     path: "/api/stores/{id}/participating",
     operationId: "disableParticipation",
     tag,
     summary: "Mark a store as not participating",
-    target: store,
     command: () => ({ type: "DisableParticipation" }),
   }),
-  command({
+  storeCommand({
     method: "put",
     path: "/api/stores/{id}/rebrand",
     operationId: "rebrandStore",
     tag,
     summary: "Rename a store",
     body: body({ name: text() }),
-    target: store,
-    command: ({ name }): StoreCommand => ({ type: "RebrandStore", name }),
+    command: ({ name }) => ({ type: "RebrandStore", name }),
   }),
   route({
     method: "get",
@@ -155,7 +133,7 @@ export const storesRoutes = [
     tag,
     summary: "List a store's products, oldest first (read model; unknown store → empty list)",
     response: z.object({ products: z.array(productSchema) }),
-    handle: async (c, { params }) => ({ products: await listCatalog(c.env.STORES_DB, params.storeId!) }),
+    handle: async (c, { params }) => ({ products: await listCatalog(c.env.STORES_DB, params.storeId) }),
   }),
   route({
     method: "post",
@@ -166,11 +144,11 @@ export const storesRoutes = [
     body: body({ name: text(), description: text(), sku: text(), price: money() }),
     response: idResponse,
     handle: async (c, { params, body: input }) => {
-      const storeId = params.storeId!;
-      const owner = unwrap(await store(c.env, storeId).snapshot());
+      const storeId = params.storeId;
+      const owner = unwrap(await aggregate(c.env.STORE, storeId).snapshot());
       if (!owner.exists) throw DomainError.from(storeNotFound);
       const id = crypto.randomUUID();
-      unwrap(await product(c.env, id).execute({ type: "AddProduct", storeId, ...input }, causeOf(c)));
+      unwrap(await aggregate(c.env.PRODUCT, id).execute({ type: "AddProduct", storeId, ...input }, causeOf(c)));
       return { id };
     },
   }),

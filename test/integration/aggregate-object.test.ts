@@ -3,18 +3,17 @@ import { describe, expect, it } from "vitest";
 import type { AggregateObject } from "../../objects/aggregate-object";
 import type { Envelope } from "../../src/kernel/envelope";
 import { aggregate } from "../../src/kernel/objects";
-import type { Store, StoreCommand } from "../../src/stores/domain";
 import { capturingQueues, eventually, failingQueues, inObject, patchEnv, stubOf } from "./helpers";
 
 const cause = { correlationId: "req-1", causationId: "req-1" };
 const newStore = () => {
   const id = crypto.randomUUID();
-  return { id, stub: stubOf(env.STORE, id), client: aggregate<StoreCommand, Store>(env.STORE, id) };
+  return { id, stub: stubOf(env.STORE, id), client: aggregate(env.STORE, id) };
 };
 const sqlOf = (state: DurableObjectState) => state.storage.sql;
 /** What eviction does to an object: its in-memory state is gone and the next call loads from storage. */
 const forgetState = (instance: AggregateObject<any, any, any>) => {
-  (instance as unknown as { state: unknown }).state = null;
+  (instance as unknown as { loaded: unknown }).loaded = null;
 };
 
 describe("append", () => {
@@ -123,7 +122,7 @@ describe("outbox", () => {
     });
     expect(rows.map((r) => [r.name, JSON.parse(r.destinations)])).toEqual([
       ["stores.StoreCreated", ["stores"]],
-      ["storesapi.StoreCreated", ["baskets", "depot", "search"]],
+      ["storesapi.StoreCreated", ["baskets", "depot"]],
     ]);
     expect(JSON.parse(rows[1]!.metadata)).toEqual({
       correlationId: "corr",

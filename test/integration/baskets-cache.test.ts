@@ -184,7 +184,7 @@ describe("baskets caches: every Stores integration event updates them", () => {
       "baskets.storesapi.ProductRemoved",
     ]);
     // a tombstone: the product is not located any more
-    expect(await lookupProduct(env, id)).toEqual(notLocated);
+    expect(await lookupProduct(env, id, cause)).toEqual(notLocated);
   });
 
   it("applies a whole history delivered as one batch", async () => {
@@ -289,7 +289,7 @@ describe("baskets caches: out-of-order delivery converges by the projection rule
     expect(await productRow(id)).toMatchObject({ removed: 1, version: 2 });
     await toBaskets([added]);
     expect(await productRow(id)).toMatchObject({ removed: 1, version: 2 });
-    expect(await lookupProduct(env, id)).toEqual(notLocated);
+    expect(await lookupProduct(env, id, cause)).toEqual(notLocated);
   });
 
   it("repairs a store whose participation toggled (events baskets does not get) before a rebrand", async () => {
@@ -366,7 +366,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
     expect(await storeRow(storeId)).toBeNull();
 
     const { lookup, productCalls, storeCalls } = lookupEnv();
-    expect(await lookupProduct(lookup, productId)).toEqual({
+    expect(await lookupProduct(lookup, productId, cause)).toEqual({
       ok: true,
       item: { storeId, productId, storeName: "Store ABC", productName: "Product ABC", productPrice: 9.99 },
     });
@@ -379,7 +379,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
 
     // the second lookup is served by the cache alone
     const second = lookupEnv();
-    expect(await lookupProduct(second.lookup, productId)).toMatchObject({ ok: true, item: { productPrice: 9.99, storeName: "Store ABC" } });
+    expect(await lookupProduct(second.lookup, productId, cause)).toMatchObject({ ok: true, item: { productPrice: 9.99, storeName: "Store ABC" } });
     expect(second.productCalls.calls + second.storeCalls.calls).toBe(0);
   });
 
@@ -390,7 +390,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
       { type: "IncreaseProductPrice", price: 6 },
     ]);
     // the fallback fills the row at v2 (the object's version); the queued v1 and v2 are then stale
-    expect(await lookupProduct(env, id)).toMatchObject({ ok: true, item: { productPrice: 6 } });
+    expect(await lookupProduct(env, id, cause)).toMatchObject({ ok: true, item: { productPrice: 6 } });
     expect(await productRow(id)).toMatchObject({ price_cents: 600, version: 2 });
     await toBaskets(events);
     expect(await productRow(id)).toMatchObject({ price_cents: 600, version: 2 });
@@ -414,7 +414,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
     // the cache says removed although the object still has the product: the cache wins
     await env.BASKETS_DB.prepare("UPDATE products_cache SET removed = 1 WHERE id = ?").bind(productId).run();
     const { lookup, productCalls, storeCalls } = lookupEnv();
-    expect(await lookupProduct(lookup, productId)).toEqual(notLocated);
+    expect(await lookupProduct(lookup, productId, cause)).toEqual(notLocated);
     expect(productCalls.calls).toBe(0);
     expect(storeCalls.calls).toBe(0);
   });
@@ -422,7 +422,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
   it("answers not found for an unknown product and caches nothing", async () => {
     const unknown = crypto.randomUUID();
     const { lookup, productCalls, storeCalls } = lookupEnv();
-    expect(await lookupProduct(lookup, unknown)).toEqual(notLocated);
+    expect(await lookupProduct(lookup, unknown, cause)).toEqual(notLocated);
     expect(productCalls.calls).toBe(1);
     expect(storeCalls.calls).toBe(0);
     expect(await productRow(unknown)).toBeNull();
@@ -434,7 +434,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
       expect(await instance.execute(productId, { type: "RemoveProduct" }, cause)).toMatchObject({ ok: true });
     });
     const { lookup, productCalls } = lookupEnv();
-    expect(await lookupProduct(lookup, productId)).toEqual(notLocated);
+    expect(await lookupProduct(lookup, productId, cause)).toEqual(notLocated);
     expect(productCalls.calls).toBe(1);
     expect(await storeRow(storeId)).toBeNull();
   });
@@ -446,7 +446,7 @@ describe("baskets read-through fallback: lookupProduct", () => {
     expect(await storeRow(storeId)).toBeNull();
 
     const { lookup, productCalls, storeCalls } = lookupEnv();
-    expect(await lookupProduct(lookup, productId)).toEqual({
+    expect(await lookupProduct(lookup, productId, cause)).toEqual({
       ok: true,
       item: { storeId, productId, storeName: "Corner shop", productName: "Tea", productPrice: 2.25 },
     });
@@ -461,13 +461,13 @@ describe("baskets read-through fallback: lookupProduct", () => {
       { type: "AddProduct", storeId: crypto.randomUUID(), name: "Orphan", description: "", sku: "", price: 1 },
     ]);
     await toBaskets(events);
-    expect(await lookupProduct(env, id)).toEqual({ ok: false, error: { code: 13, message: "store fallback failed" } });
+    expect(await lookupProduct(env, id, cause)).toEqual({ ok: false, error: { code: 13, message: "store fallback failed" } });
   });
 
   it("fails with product fallback failed: requesting product (13) when the Product object cannot be reached", async () => {
     const { lookup, productCalls } = lookupEnv({ brokenProduct: true });
     const id = crypto.randomUUID();
-    expect(await lookupProduct(lookup, id)).toEqual({
+    expect(await lookupProduct(lookup, id, cause)).toEqual({
       ok: false,
       error: { code: 13, message: "product fallback failed: requesting product" },
     });

@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { topology } from "../../queues/topology";
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import type { Envelope, Metadata } from "../../src/kernel/envelope";
 import worker from "../../src/index";
@@ -101,6 +103,19 @@ export async function outboxOf(namespace: object, id: string): Promise<OutboxRow
         sentAt: r.sent_at,
       })),
   );
+}
+
+/**
+ * The outbox rows of one published message name: one row routed to exactly its subscribers, or none
+ * while no built context subscribes to it (SPEC §5.3: a message with no subscriber is not sent).
+ */
+export async function expectPublished(namespace: object, id: string, name: string, payload: unknown): Promise<OutboxRow[]> {
+  const rows = (await outboxOf(namespace, id)).filter((r) => r.envelope.name === name);
+  const subscribers = topology.destinationsOf(name);
+  expect(rows.map((r) => ({ payload: r.envelope.payload, destinations: r.destinations }))).toEqual(
+    subscribers.length > 0 ? [{ payload, destinations: subscribers }] : [],
+  );
+  return rows;
 }
 
 /** Outbox rows that are replies (they carry REPLY_OUTCOME). */

@@ -1,15 +1,12 @@
 import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createOrderSaga } from "../../src/cosec/handlers";
+import { sagaInstance } from "../../src/kernel/saga";
 import { createOrderData, type CreateOrderData } from "../../src/cosec/saga";
-import type { Customer, CustomerCommand } from "../../src/customers/domain";
-import type { ShoppingList, ShoppingListCommand } from "../../src/depot/domain";
 import type { Envelope } from "../../src/kernel/envelope";
 import { aggregate } from "../../src/kernel/objects";
 import type { SagaState } from "../../src/kernel/saga";
-import type { Order, OrderCommand } from "../../src/ordering/domain";
-import type { Payment, PaymentCommand } from "../../src/payments/domain";
-import type { Product, ProductCommand, Store, StoreCommand } from "../../src/stores/domain";
+
+const createOrderSaga = (e: typeof env, orderId: string) => sagaInstance<CreateOrderData>(e.CREATE_ORDER_SAGA, orderId);
 import { capturingQueues, eventually, inObject, patchEnv, stubOf } from "./helpers";
 import {
   captureFrom,
@@ -617,9 +614,9 @@ async function mall({ paymentExists = true, customerEnabled = true } = {}) {
   const customer = uuid();
   const payment = uuid();
   const order = uuid();
-  await must(aggregate<StoreCommand, Store>(env.STORE, store).execute({ type: "CreateStore", name: "Store ABC", location: "The mall" }, cause));
+  await must(aggregate(env.STORE, store).execute({ type: "CreateStore", name: "Store ABC", location: "The mall" }, cause));
   await must(
-    aggregate<ProductCommand, Product>(env.PRODUCT, product).execute(
+    aggregate(env.PRODUCT, product).execute(
       { type: "AddProduct", storeId: store, name: "Product ABC", description: "A thing", sku: "abc", price: 10.49 },
       cause,
     ),
@@ -632,11 +629,11 @@ async function mall({ paymentExists = true, customerEnabled = true } = {}) {
   ] as const) {
     await captureFrom(ns, id, captured);
   }
-  const customers = aggregate<CustomerCommand, Customer>(env.CUSTOMER, customer);
+  const customers = aggregate(env.CUSTOMER, customer);
   await must(customers.execute({ type: "RegisterCustomer", name: "Ann", smsNumber: "555-555-1212" }, cause));
   if (!customerEnabled) await must(customers.execute({ type: "DisableCustomer" }, cause));
-  if (paymentExists) await must(aggregate<PaymentCommand, Payment>(env.PAYMENT, payment).execute({ type: "AuthorizePayment", customerId: customer, amount: 41.96 }, cause));
-  const orders = aggregate<OrderCommand, Order>(env.ORDER, order);
+  if (paymentExists) await must(aggregate(env.PAYMENT, payment).execute({ type: "AuthorizePayment", customerId: customer, amount: 41.96 }, cause));
+  const orders = aggregate(env.ORDER, order);
   await must(
     orders.execute(
       {
@@ -672,7 +669,7 @@ async function mall({ paymentExists = true, customerEnabled = true } = {}) {
     expect((await toSaga(exchange.reply)).explicitAcks).toEqual(["m0"]);
     return exchange;
   };
-  const list = (id: string) => aggregate<ShoppingListCommand, ShoppingList>(env.SHOPPING_LIST, id);
+  const list = (id: string) => aggregate(env.SHOPPING_LIST, id);
   return { captured, store, product, customer, payment, order, orders, list, carry, step };
 }
 
@@ -696,7 +693,7 @@ describe("end to end with the receiving contexts (controlled delivery)", () => {
     expect(await sagaOf(m.order)).toMatchObject({ status: "completed", done: true, data: { shoppingId: listId, total: 41.96 } });
     expect(await must(m.orders.get())).toMatchObject({ status: "approved", shoppingId: listId });
     expect(await must(m.list(listId).get())).toMatchObject({ id: listId, orderId: m.order, status: "available" });
-    expect(await must(aggregate<PaymentCommand, Payment>(env.PAYMENT, m.payment).get())).toMatchObject({ status: "confirmed", amount: 41.96 });
+    expect(await must(aggregate(env.PAYMENT, m.payment).get())).toMatchObject({ status: "confirmed", amount: 41.96 });
   });
 
   it("R1: a disabled customer → RejectOrder → order rejected, no shopping list, saga compensated", async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fold } from "../../src/kernel/decider";
 import { Code } from "../../src/kernel/errors";
-import { storesApi, storesDomain } from "../../src/stores/contract";
+import { productEvents, storeEvents, storesApi } from "../../src/stores/contract";
+
+const storesDomain: Record<string, import("zod").ZodType> = { ...storeEvents, ...productEvents };
 import {
   type Product,
   type ProductCommand,
@@ -256,7 +258,7 @@ describe("storeType", () => {
     const history: StoreEvent[] = [storeCreated(), participationEnabled, storeRebranded("X"), participationDisabled];
     let state = storeDecider.initialState(STORE_ID);
     for (const event of history) {
-      expect(storesDomain[event.name].safeParse(event.payload).success).toBe(true);
+      expect(storesDomain[event.name]!.safeParse(event.payload).success).toBe(true);
       state = { ...storeDecider.evolve(state, event), version: state.version + 1 };
       for (const m of storeType.publish(event, state)) {
         const schema = storesApi[m.name as keyof typeof storesApi];
@@ -654,7 +656,7 @@ describe("productType", () => {
     let state = productDecider.initialState(PRODUCT_ID);
     const published: string[] = [];
     for (const event of history) {
-      expect(storesDomain[event.name].safeParse(event.payload).success).toBe(true);
+      expect(storesDomain[event.name]!.safeParse(event.payload).success).toBe(true);
       state = { ...productDecider.evolve(state, event), version: state.version + 1 };
       for (const m of productType.publish(event, state)) {
         published.push(m.name);

@@ -1,22 +1,21 @@
 import { describe, expect, it } from "vitest";
-import {
-  contexts,
-  destinationsOf,
-  parseQueueName,
-  queueBinding,
-  queueName,
-  replyDestinations,
-} from "../../queues/topology";
+import { buildTopology, contexts, parseQueueName, queueBinding, queueName, topology } from "../../queues/topology";
+import { modules } from "../../src/modules";
 
-/** Static routing of SPEC §5.6 and the queue names of §1.4 / §5.2. */
+/**
+ * Routing of SPEC §5.6, derived from the modules, and the queue names of §1.4 / §5.2. The expected
+ * subscribers are SPEC's, restricted to the contexts built so far (a context's module adds its own).
+ */
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
+const built = (xs: readonly string[]) => xs.filter((c) => contexts.includes(c));
+const { destinationsOf, replyDestinations } = topology;
 
 describe("contexts and queue names", () => {
-  it("lists the nine consuming contexts", () => {
-    expect(sorted(contexts)).toEqual(
-      sorted(["stores", "baskets", "customers", "ordering", "depot", "payments", "notifications", "search", "cosec"]),
-    );
+  it("lists the built contexts, each a subset of SPEC's nine", () => {
+    const spec = ["stores", "baskets", "customers", "ordering", "depot", "payments", "notifications", "search", "cosec"];
+    expect(sorted(contexts)).toEqual(sorted(built(spec)));
+    expect(sorted(contexts)).toEqual(sorted(["stores", "baskets", "customers", "ordering", "depot", "payments", "cosec"]));
   });
 
   it("names each inbound queue mallbots-<context> and its producer binding Q_<CONTEXT>", () => {
@@ -95,8 +94,8 @@ describe("destinationsOf", () => {
     ["ordersapi.OrderCompleted", ["notifications", "search"]],
     ["depotapi.ShoppingListCompleted", ["ordering"]],
     ["paymentsapi.InvoicePaid", ["ordering"]],
-  ])("routes the integration event %s to %j", (name, expected) => {
-    expect(sorted(destinationsOf(name))).toEqual(sorted(expected));
+  ])("routes the integration event %s to SPEC's %j (the built ones)", (name, expected) => {
+    expect(sorted(destinationsOf(name))).toEqual(sorted(built(expected)));
   });
 
   it.each<[string, string]>([
@@ -127,6 +126,35 @@ describe("destinationsOf", () => {
     "",
   ])("has no subscriber for %j", (name) => {
     expect(destinationsOf(name)).toEqual([]);
+  });
+
+  it("routes every message a context handles to that context's queue, and every routed message to a handler", () => {
+    for (const m of modules) {
+      const replies = new Set((m.sagas ?? []).flatMap((s) => Object.keys(s.replies)));
+      for (const name of Object.keys(m.handlers).filter((n) => !replies.has(n))) {
+        expect(destinationsOf(name), `${m.name} handles ${name}`).toContain(m.name);
+      }
+    }
+    for (const saga of modules.flatMap((m) => (m.sagas ?? []).map((s) => ({ ...s, module: m })))) {
+      for (const name of Object.keys(saga.replies)) expect(saga.module.handlers[name], `${saga.module.name} handles ${name}`).toBeDefined();
+      expect(replyDestinations(saga.definition.replyChannel)).toEqual([saga.module.name]);
+    }
+    for (const name of topology.routedMessageNames()) {
+      for (const context of destinationsOf(name)) {
+        expect(modules.find((m) => m.name === context)?.handlers[name], `${context} receives ${name}`).toBeDefined();
+      }
+    }
+  });
+
+  it("subscribes a context exactly to the names its handlers list", () => {
+    const t = buildTopology([
+      { name: "a", aggregates: [], routes: [], contracts: [], handlers: { "x.One": {} as never, "x.Two": {} as never } },
+      { name: "b", aggregates: [], routes: [], contracts: [], handlers: { "x.Two": {} as never } },
+    ]);
+    expect(t.destinationsOf("x.One")).toEqual(["a"]);
+    expect(t.destinationsOf("x.Two")).toEqual(["a", "b"]);
+    expect(t.destinationsOf("x.Three")).toEqual([]);
+    expect(sorted(t.routedMessageNames())).toEqual(["x.One", "x.Two"]);
   });
 
   it("only ever names known contexts, without duplicates", () => {

@@ -1,0 +1,15 @@
+import { defineModule } from "../kernel/module";
+import { depotApi, depotCommands, depotDomain, depotReplies, shoppingListStream } from "./contract";
+import { shoppingListType } from "./domain";
+import { depotHandlers } from "./handlers";
+import { depotRoutes } from "./routes";
+
+/** Depot: shopping lists for the bots, with store and product caches (SPEC §3.5). */
+export const depotModule = defineModule({
+  name: "depot",
+  aggregates: [{ type: shoppingListType, binding: shoppingListStream.binding, className: "ShoppingListObject" }],
+  routes: depotRoutes,
+  handlers: depotHandlers,
+  contracts: [depotApi, depotCommands, depotReplies, depotDomain],
+  database: { binding: "DEPOT_DB", migrations: "migrations/depot" },
+});

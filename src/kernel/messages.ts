@@ -1,0 +1,18 @@
+import type { z } from "zod";
+import type { Envelope } from "./envelope";
+
+/** What a context does with one message name (SPEC §5.4). */
+export interface MessageHandler<Env, P = unknown> {
+  schema: z.ZodType<P>;
+  /** `handler` is the inbox key `<context>.<message name>` (SPEC §5.5). */
+  run(env: Env, message: Envelope<P>, handler: string): Promise<void>;
+}
+
+/** A context's handlers by the message names it consumes. */
+export type ContextHandlers<Env> = Readonly<Record<string, MessageHandler<Env, any>>>;
+
+/** Defines a handler with its payload type inferred from the contract schema. */
+export const on = <Env, S extends z.ZodType>(
+  schema: S,
+  run: (env: Env, message: Envelope<z.output<S>>, handler: string) => Promise<void>,
+): MessageHandler<Env, z.output<S>> => ({ schema: schema as z.ZodType<z.output<S>>, run });

@@ -1,0 +1,14 @@
+import { defineModule } from "../kernel/module";
+import { orderEvents, ordersApi, ordersCommands } from "./contract";
+import { orderType } from "./domain";
+import { orderingHandlers } from "./handlers";
+import { orderingRoutes } from "./routes";
+
+/** Ordering: the order lifecycle (SPEC §3.4). */
+export const orderingModule = defineModule({
+  name: "ordering",
+  aggregates: [{ type: orderType, binding: "ORDER", className: "OrderObject" }],
+  routes: orderingRoutes,
+  handlers: orderingHandlers,
+  contracts: [ordersApi, ordersCommands, orderEvents],
+});
