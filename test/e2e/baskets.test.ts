@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addProduct, createStore, eventuallyEqual, expectError, expectOk, invalid, unknownId, uuidV4 } from "./expectations";
-import { call, eventually, type Reply } from "./http";
+import { call, type Reply, waitFor } from "./http";
 
 /** The Baskets context over real HTTP (SPEC §3.2, §2.2, §2.4, §6.1 steps 1–8, §6.2 R6, errors of §8). */
 
@@ -324,15 +324,15 @@ describe("removed products", () => {
     expectOk(await call("DELETE", `/api/stores/products/${widget}`), {});
     // The baskets cache learns of the removal eventually; probe with a scratch basket.
     const scratch = await startBasket(customer);
-    await eventually(
+    await waitFor(
       async () => {
         const reply = await addItem(scratch, widget, 1);
         if (reply.status === 404) return reply;
         expect(reply.status).toBe(200);
         return undefined;
       },
-      15_000,
       "addItem of the removed product to answer 404",
+      { timeoutMs: 15_000 },
     ).then(productNotLocated);
 
     productNotLocated(await addItem(holder, widget, 1));
@@ -357,15 +357,15 @@ describe("removed products", () => {
     const productId = await addProduct(storeId, { name: "Ephemeral", price: 1 });
     expectOk(await call("DELETE", `/api/stores/products/${productId}`), {});
     const scratch = await startBasket(await registerCustomer());
-    await eventually(
+    await waitFor(
       async () => {
         const reply = await addItem(scratch, productId, 1);
         if (reply.status === 404) return reply;
         expect(reply.status).toBe(200);
         return undefined;
       },
-      15_000,
       "addItem of the removed product to answer 404",
+      { timeoutMs: 15_000 },
     ).then(productNotLocated);
   });
 });

@@ -4,19 +4,10 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
 import { e2eVars, freePort } from "./global-setup";
+import { waitFor } from "./http";
 
 const stateDir = mkdtempSync(join(tmpdir(), "mallbots-crash-"));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
-
-async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 it("relays a committed outbox after the runtime is killed and restarted, with no request to the object", async () => {
   migrate(stateDir);
@@ -39,7 +30,7 @@ it("relays a committed outbox after the runtime is killed and restarted, with no
     const listed = await waitFor(async () => {
       const body = (await (await fetch(`${base}/api/stores`)).json()) as { stores: { id: string; name: string }[] };
       return body.stores.find((s) => s.id === storeId);
-    }, 30_000);
+    }, "the store relayed after the restart", { timeoutMs: 30_000 });
     expect(listed).toEqual({ id: storeId, name: "Survivor", location: "Crash site", participating: false });
   } finally {
     await stopDev(second);

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { expect } from "vitest";
-import { call, eventually, type Reply } from "./http";
+import { call, type Reply, waitFor } from "./http";
 
 /** Server-generated ids are lower-case random UUID v4 strings (SPEC §2.1). */
 export const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -56,13 +56,13 @@ export async function addProduct(storeId: string, input: ProductInput): Promise<
  * shows the last value seen.
  */
 export async function eventuallyEqual<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
-  await eventually(
+  await waitFor(
     async () => {
       const actual = await read();
       if (isDeepStrictEqual(actual, expected)) return true;
       throw new Error(`last seen ${JSON.stringify(actual)}; expected ${JSON.stringify(expected)}`);
     },
-    timeoutMs,
     what,
+    { timeoutMs },
   );
 }

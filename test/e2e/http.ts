@@ -31,8 +31,19 @@ export function clientAt(base: string): Call {
 /** The client of the system global-setup started. */
 export const call: Call = (method, path, body, headers) => clientAt(baseUrl())(method, path, body, headers);
 
-/** Polls until `check` returns a value that is not undefined, or fails after the deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+/** Thrown by a poll check to fail at once instead of waiting for the deadline (an unexpected state). */
+export class Unexpected extends Error {}
+
+/**
+ * Polls `check` until it returns a value other than undefined. An `Unexpected` error (e.g. a
+ * terminal status that is not the awaited one) fails at once; other errors are retried until the
+ * deadline and then reported with the last state seen.
+ */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  { timeoutMs = 20_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -40,9 +51,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof Unexpected) throw new Error(`while waiting for ${what}: ${error.message}`);
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -5,7 +5,7 @@ import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
 import { freePort } from "./global-setup";
 import { type Call, clientAt } from "./http";
 
-export { type Call, clientAt } from "./http";
+export { type Call, clientAt, Unexpected, waitFor } from "./http";
 
 export interface OwnSystem {
   base: string;
@@ -39,33 +39,5 @@ export async function startOwnSystem(vars: Record<string, string>, prefix = "mal
   } catch (error) {
     rmSync(stateDir, { recursive: true, force: true });
     throw error;
-  }
-}
-
-/** Thrown by a poll check to fail at once instead of waiting for the deadline (an unexpected state). */
-export class Unexpected extends Error {}
-
-/**
- * Polls `check` until it returns a value other than undefined. An `Unexpected` error (e.g. a
- * terminal status that is not the awaited one) fails at once; other errors are retried until the
- * deadline and then reported with the last state seen.
- */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  { timeoutMs = 20_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      if (error instanceof Unexpected) throw new Error(`while waiting for ${what}: ${error.message}`);
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
