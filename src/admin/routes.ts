@@ -30,10 +30,10 @@ const streams: Record<string, (env: Env) => DurableObjectNamespace> = {
 export const adminAuth: MiddlewareHandler<AppEnv<Env>> = async (c, next) => {
   const token = c.env.ADMIN_TOKEN;
   if (!token) return c.json(errorBody({ code: Code.NotFound, message: "Not Found" }), 404);
-  const header = c.req.header("authorization") ?? "";
-  const given = header.startsWith("Bearer ") ? header.slice(7) : "";
+  // the scheme is case-insensitive (RFC 9110 §11.1)
+  const given = /^bearer +(.*)$/is.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
   if (!(await sameSecret(given, token))) {
-    return c.json(errorBody({ code: Code.Unauthenticated, message: "unauthenticated" }), 401);
+    return c.json(errorBody({ code: Code.Unauthenticated, message: "unauthenticated" }), 401, { "WWW-Authenticate": "Bearer" });
   }
   await next();
 };
@@ -82,7 +82,7 @@ export const adminRoutes = [
     }),
     handle: async (c, { params, query }) => {
       const { aggregateName = "", id = "" } = params;
-      const namespace = streams[aggregateName];
+      const namespace = Object.hasOwn(streams, aggregateName) ? streams[aggregateName] : undefined;
       if (!namespace) throw invalidRequest("aggregateName");
       const page = unwrap(
         await aggregate(namespace(c.env), id).history(Math.max(1, query.fromVersion), pageLimit(query.limit, 100, 1000)),
