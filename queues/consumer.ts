@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
-import { logError, logInfo } from "../src/kernel/log";
+import { describeError, logError, logInfo } from "../src/kernel/log";
+import { deadLetterUpsert } from "./dead-letters";
 import { type Context, parseQueueName } from "./topology";
 
 /** What a context does with one message name (SPEC §5.4). */
@@ -27,12 +28,13 @@ export const on = <Env, S extends z.ZodType>(
 /**
  * The queue() handler: decode, validate, dispatch, then ack or retry each message on its own.
  * After the last retry the queue moves a message to the context's dead-letter queue, whose batches
- * land in OPS_DB.dead_letters.
+ * land in OPS_DB.dead_letters. `now` is the pruning clock (tests move it).
  */
 export async function consume<Env extends ConsumerEnv>(
   batch: MessageBatch<unknown>,
   env: Env,
   registry: HandlerRegistry<Env>,
+  now: () => number = Date.now,
 ): Promise<void> {
   const queue = parseQueueName(batch.queue);
   if (!queue) {
@@ -57,6 +59,49 @@ export async function consume<Env extends ConsumerEnv>(
   await Promise.all(
     [...lanes.values()].map(async (lane) => {
       for (const message of lane) await handleOne(message, env, queue.context, handlers, queueRetryBaseSeconds);
+    }),
+  );
+  await pruneIfDue(env, queue.context, now());
+}
+
+const dayMs = 24 * 3600 * 1000;
+/** Queues keep a message at most 14 days, so older inbox marks can no longer deduplicate anything. */
+const inboxRetentionMs = 14 * dayMs;
+const failureRetentionMs = 14 * dayMs;
+/** Each database is pruned at most this often per isolate, and at most `pruneBatch` rows at a time. */
+const pruneEveryMs = 60_000;
+const pruneBatch = 1000;
+const prunedAt = new Map<string, number>();
+
+/**
+ * Storage bounds of SPEC §2.8 on the normal path: the context's inbox (its `<CONTEXT>_DB` binding,
+ * when it has one) and OPS_DB.delivery_failures. A failure is logged and never fails the batch.
+ */
+async function pruneIfDue(env: ConsumerEnv, context: Context, now: number): Promise<void> {
+  const contextDb = (env as unknown as Record<string, D1Database | undefined>)[`${context.toUpperCase()}_DB`];
+  const tasks = [
+    {
+      key: context,
+      db: contextDb,
+      sql: "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)",
+      retentionMs: inboxRetentionMs,
+    },
+    {
+      key: "ops",
+      db: env.OPS_DB,
+      sql: "DELETE FROM delivery_failures WHERE rowid IN (SELECT rowid FROM delivery_failures WHERE updated_at < ?1 ORDER BY updated_at LIMIT ?2)",
+      retentionMs: failureRetentionMs,
+    },
+  ];
+  await Promise.all(
+    tasks.map(async ({ key, db, sql, retentionMs }) => {
+      if (!db || now - (prunedAt.get(key) ?? -Infinity) < pruneEveryMs) return;
+      prunedAt.set(key, now);
+      try {
+        await db.prepare(sql).bind(new Date(now - retentionMs).toISOString(), pruneBatch).run();
+      } catch (error) {
+        logError("pruning failed", error, { database: key });
+      }
     }),
   );
 }
@@ -122,15 +167,11 @@ async function recordFailure(
          ON CONFLICT (message_id, context) DO UPDATE SET attempts = excluded.attempts,
            last_error = excluded.last_error, updated_at = excluded.updated_at`,
       )
-      .bind(messageId, context, attempts, describe(error), new Date().toISOString())
+      .bind(messageId, context, attempts, describeError(error), new Date().toISOString())
       .run();
   } catch (dbError) {
     logError("recording a delivery failure failed", dbError, { messageId, context });
   }
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
 }
 
 /** Consumer of `mallbots-<context>-dlq`: keeps each dead message in OPS_DB for inspection and replay. */
@@ -152,8 +193,7 @@ async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, 
         `INSERT INTO dead_letters (id, context, message_id, name, envelope, attempts, last_error, dead_lettered_at, replay_count)
          SELECT ?1, ?2, ?3, ?4, ?5, COALESCE(f.attempts, 0), COALESCE(f.last_error, ''), ?6, 0
          FROM (SELECT 1) LEFT JOIN delivery_failures f ON f.message_id = ?3 AND f.context = ?2
-         ON CONFLICT (context, message_id) DO UPDATE SET envelope = excluded.envelope,
-           attempts = excluded.attempts, last_error = excluded.last_error, dead_lettered_at = excluded.dead_lettered_at`,
+         ${deadLetterUpsert}`,
       )
         .bind(crypto.randomUUID(), context, messageId, name, envelope, new Date().toISOString())
         .run();
