@@ -42,9 +42,9 @@ export async function consume<Env extends ConsumerEnv>(
     batch.retryAll();
     return;
   }
-  if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context);
-  const handlers = registry[queue.context] ?? {};
   const { queueRetryBaseSeconds, stalledContexts } = readConfig(env);
+  if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context, queueRetryBaseSeconds);
+  const handlers = registry[queue.context] ?? {};
   if (stalledContexts.includes(queue.context)) {
     batch.retryAll({ delaySeconds: 1 });
     return;
@@ -174,8 +174,19 @@ async function recordFailure(
   }
 }
 
+/** Longest wait between two attempts to store a dead letter. */
+const deadLetterRetryCapSeconds = 300;
+
+/**
+ * Delay before the next attempt to store a dead letter: base × 2^(attempts−1) s, at most 5 minutes.
+ * With the base of 10 s and the DLQ consumers' 20 retries (wrangler.toml) an OPS_DB fault of more
+ * than an hour loses nothing.
+ */
+export const deadLetterRetryDelaySeconds = (attempts: number, baseSeconds: number): number =>
+  Math.min(deadLetterRetryCapSeconds, baseSeconds * 2 ** (attempts - 1));
+
 /** Consumer of `mallbots-<context>-dlq`: keeps each dead message in OPS_DB for inspection and replay. */
-async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: Context): Promise<void> {
+async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: Context, retryBaseSeconds: number): Promise<void> {
   for (const message of batch.messages) {
     let messageId = message.id;
     let name = "";
@@ -200,8 +211,8 @@ async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, 
       logError("message dead-lettered", new Error(name || "undecodable message"), { context, messageId });
       message.ack();
     } catch (error) {
-      logError("storing a dead letter failed", error, { context, messageId });
-      message.retry();
+      logError("storing a dead letter failed", error, { context, messageId, attempts: message.attempts });
+      message.retry({ delaySeconds: deadLetterRetryDelaySeconds(message.attempts, retryBaseSeconds) });
     }
   }
 }

@@ -140,6 +140,58 @@ describe("dead letters", () => {
   });
 });
 
+describe("dead-letter queue consumer", () => {
+  const poison = (): Envelope => ({
+    id: crypto.randomUUID(),
+    name: "stores.StoreCreated",
+    payload: { name: 1 },
+    metadata: cause,
+    occurredAt: new Date().toISOString(),
+  });
+  /** An OPS_DB whose every statement fails, as during a D1 outage. */
+  const unavailable = {
+    prepare: () => ({
+      bind: () => ({
+        run: async () => {
+          throw new Error("D1_ERROR: database unavailable");
+        },
+      }),
+    }),
+  } as unknown as D1Database;
+
+  it("retries with a growing delay while OPS_DB fails, then stores the dead letter", async () => {
+    const dead = poison();
+    const batch = (attempts: number) =>
+      createMessageBatch("mallbots-stores-dlq", [{ id: `d${attempts}`, timestamp: new Date(), attempts, body: dead }]);
+    const down = { ...env, OPS_DB: unavailable, QUEUE_RETRY_BASE_SECONDS: "10" };
+    const delays: (number | undefined)[] = [];
+    for (const attempts of [1, 2, 3, 6, 20]) {
+      const b = batch(attempts);
+      // the pool's result leaves out retry delays: record them on the way
+      const message = b.messages[0]!;
+      const retry = message.retry.bind(message);
+      message.retry = (options) => {
+        delays.push(options?.delaySeconds);
+        retry(options);
+      };
+      const ctx = createExecutionContext();
+      await worker.queue(b, down);
+      expect(await getQueueResult(b, ctx)).toMatchObject({ explicitAcks: [], retryMessages: [{ msgId: `d${attempts}` }] });
+    }
+    expect(delays).toEqual([10, 20, 40, 300, 300]);
+    expect(await env.OPS_DB.prepare("SELECT 1 FROM dead_letters WHERE message_id = ?").bind(dead.id).first()).toBeNull();
+
+    // OPS_DB is back: the next attempt stores it
+    const b = batch(7);
+    const ctx = createExecutionContext();
+    await worker.queue(b, env);
+    expect((await getQueueResult(b, ctx)).explicitAcks).toEqual(["d7"]);
+    const row = await env.OPS_DB.prepare("SELECT context, envelope FROM dead_letters WHERE message_id = ?").bind(dead.id).first<{ context: string; envelope: string }>();
+    expect(row?.context).toBe("stores");
+    expect(JSON.parse(row!.envelope)).toEqual(dead);
+  });
+});
+
 describe("bounded D1 storage (SPEC §2.8)", () => {
   const iso = (ms: number) => new Date(ms).toISOString();
 
