@@ -1,11 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { type ConfigVars, readConfig } from "../src/kernel/config";
-import type { OutboxMessage } from "../src/kernel/envelope";
+import type { Envelope, OutboxMessage } from "../src/kernel/envelope";
 import type { Result } from "../src/kernel/errors";
 import { logError } from "../src/kernel/log";
+import { storeDeadLetter } from "../queues/dead-letters";
 import { type QueueProducers, sendToQueues } from "../queues/relay";
 
-export type KernelEnv = Partial<QueueProducers> & ConfigVars;
+export type KernelEnv = Partial<QueueProducers> & ConfigVars & { OPS_DB?: D1Database };
 
 /** The inbox key of a message-driven command (SPEC §5.5). */
 export interface InboxMark {
@@ -14,36 +15,81 @@ export interface InboxMark {
 }
 
 const relayRetryCapSeconds = 60;
+/** Failures of one destination of one row after which that copy becomes a dead letter (SPEC §2.8). */
+export const maxDeliveryAttempts = 10;
 /** Safety alarm armed with every outbox write: it relays if the immediate relay never happens. */
 const relaySafetyDelayMs = 2_000;
-const sentRetentionMs = 7 * 24 * 3600 * 1000;
+/** Deliveries sent per relay pass. */
+const relayBatch = 100;
+const dayMs = 24 * 3600 * 1000;
+const sentRetentionMs = 7 * dayMs;
+const inboxRetentionMs = 14 * dayMs;
+/** Pruning runs at most this often per object, and deletes at most `pruneBatch` rows of each table. */
+const pruneEveryMs = 60_000;
+const pruneBatch = 500;
 
+/**
+ * `outbox.sent_at` is set once every destination of the row has taken it or been dead-lettered;
+ * `outbox.attempts` is the highest attempt count among its destinations. `outbox_deliveries` holds one
+ * row per (message, destination): `retry_at` (epoch ms) is when a failed copy is due again.
+ */
 const outboxSchema = [
   `CREATE TABLE IF NOT EXISTS outbox (message_id TEXT PRIMARY KEY, name TEXT NOT NULL,
      payload TEXT NOT NULL, metadata TEXT NOT NULL, occurred_at TEXT NOT NULL,
      destinations TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, sent_at TEXT)`,
   `CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (occurred_at) WHERE sent_at IS NULL`,
+  `CREATE INDEX IF NOT EXISTS outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL`,
+  `CREATE TABLE IF NOT EXISTS outbox_deliveries (message_id TEXT NOT NULL, destination TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+     sent_at TEXT, dead_lettered_at TEXT, PRIMARY KEY (message_id, destination))`,
+  `CREATE INDEX IF NOT EXISTS outbox_deliveries_pending ON outbox_deliveries (retry_at)
+     WHERE sent_at IS NULL AND dead_lettered_at IS NULL`,
+  // unsent rows written before deliveries were tracked per destination
+  `INSERT OR IGNORE INTO outbox_deliveries (message_id, destination)
+     SELECT o.message_id, j.value FROM outbox o, json_each(o.destinations) j
+     WHERE o.sent_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.message_id = o.message_id)`,
   `CREATE TABLE IF NOT EXISTS inbox (message_id TEXT NOT NULL, handler TEXT NOT NULL,
      received_at TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (message_id, handler))`,
+  `CREATE INDEX IF NOT EXISTS inbox_received ON inbox (received_at)`,
 ].join(";\n");
+
+type DueDelivery = {
+  message_id: string;
+  destination: string;
+  attempts: number;
+  last_error: string;
+  name: string;
+  payload: string;
+  metadata: string;
+  occurred_at: string;
+};
+
+/** What a relay pass decided for one delivery. */
+type Outcome =
+  | { kind: "sent" }
+  | { kind: "retry"; attempts: number; error: string }
+  | { kind: "dead"; attempts: number; error: string; stored: boolean };
 
 /**
  * What every publishing Durable Object shares (SPEC §5.3, §5.5): an outbox written in the caller's
- * transaction and relayed after the commit, an inbox of handled messages with their results, and one
- * alarm that retries the relay (and wakes subclasses, e.g. for saga deadlines).
+ * transaction and relayed per destination after the commit, an inbox of handled messages with their
+ * results, and one alarm that retries the relay (and wakes subclasses, e.g. for saga deadlines).
  */
 export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends DurableObject<Env> {
   /** When the alarm is set to fire, as far as this instance knows (null: none). */
   private alarmAt: number | null = null;
   private relaying: Promise<void> | null = null;
   private relayAgain = false;
+  private prunedAt = -Infinity;
+  /** The clock of the relay and of pruning (epoch ms); tests replace it to age rows and skip backoff. */
+  protected clock: () => number = () => Date.now();
 
   constructor(ctx: DurableObjectState, env: Env, schema: string) {
     super(ctx, env);
     ctx.storage.sql.exec(`${outboxSchema};\n${schema}`);
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
-      if (this.alarmAt === null && this.hasUnsent()) await this.setAlarm(Date.now());
+      if (this.alarmAt === null && this.hasUnsent()) await this.setAlarm(this.clock());
     });
   }
 
@@ -54,10 +100,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    this.ctx.storage.sql.exec(
-      "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
-      new Date(Date.now() - sentRetentionMs).toISOString(),
-    );
+    this.pruneIfDue();
     const next = await this.onAlarm();
     if (next !== null) await this.setAlarm(next);
     await this.runRelay();
@@ -66,23 +109,31 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   // ---- inside a transaction --------------------------------------------------------------------
 
   /**
-   * Writes messages to the outbox and arms the alarm no later than `wakeBy` (default: the relay's
-   * safety delay). Call inside `transactionSync`; after the commit call `committed(token)`.
+   * Writes messages to the outbox, one delivery per destination, and arms the alarm no later than
+   * `wakeBy` (default: the relay's safety delay). Call inside `transactionSync`; after the commit call
+   * `committed(token)`. A message with no destination is written as sent.
    */
   protected writeOutbox(messages: readonly OutboxMessage[], wakeBy?: number): number | null {
     const sql = this.ctx.storage.sql;
+    const now = this.clock();
+    let deliveries = 0;
     for (const m of messages) {
       sql.exec(
-        "INSERT INTO outbox (message_id, name, payload, metadata, occurred_at, destinations) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (message_id, name, payload, metadata, occurred_at, destinations, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         m.envelope.id,
         m.envelope.name,
         JSON.stringify(m.envelope.payload),
         JSON.stringify(m.envelope.metadata),
         m.envelope.occurredAt,
         JSON.stringify(m.destinations),
+        m.destinations.length === 0 ? new Date(now).toISOString() : null,
       );
+      for (const d of m.destinations) {
+        sql.exec("INSERT INTO outbox_deliveries (message_id, destination) VALUES (?, ?)", m.envelope.id, d);
+        deliveries++;
+      }
     }
-    const wanted = Math.min(wakeBy ?? Infinity, messages.length > 0 ? Date.now() + relaySafetyDelayMs : Infinity);
+    const wanted = Math.min(wakeBy ?? Infinity, deliveries > 0 ? now + relaySafetyDelayMs : Infinity);
     if (wanted === Infinity || (this.alarmAt !== null && this.alarmAt <= wanted)) return null;
     // Armed inside the transaction: a crash right after the commit still relays, with no further request.
     void this.ctx.storage.setAlarm(wanted);
@@ -101,9 +152,10 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
 
   // ---- after the commit ------------------------------------------------------------------------
 
-  /** Records the alarm armed by writeOutbox and starts relaying what was written. */
+  /** Records the alarm armed by writeOutbox, prunes old rows when due and relays what was written. */
   protected committed(alarmArmedAt: number | null, wroteMessages: boolean): void {
     if (alarmArmedAt !== null) this.alarmAt = alarmArmedAt;
+    this.pruneIfDue();
     if (wroteMessages && !readConfig(this.env).skipImmediateRelay) this.ctx.waitUntil(this.runRelay());
   }
 
@@ -114,7 +166,32 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     return row ? (JSON.parse(row.result) as Result<T>) : null;
   }
 
-  // ---- relay (SPEC §5.3) -------------------------------------------------------------------------
+  // ---- storage bounds (SPEC §2.8) ----------------------------------------------------------------
+
+  /**
+   * Deletes sent outbox rows older than 7 days (with their deliveries) and inbox rows older than
+   * 14 days, at most once a minute and a bounded number per run. Unsent rows are never touched.
+   */
+  private pruneIfDue(): void {
+    const now = this.clock();
+    if (now - this.prunedAt < pruneEveryMs) return;
+    this.prunedAt = now;
+    const sql = this.ctx.storage.sql;
+    const sentBefore = new Date(now - sentRetentionMs).toISOString();
+    const receivedBefore = new Date(now - inboxRetentionMs).toISOString();
+    const oldSent = "SELECT message_id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at LIMIT ?";
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(`DELETE FROM outbox_deliveries WHERE message_id IN (${oldSent})`, sentBefore, pruneBatch);
+      sql.exec(`DELETE FROM outbox WHERE message_id IN (${oldSent})`, sentBefore, pruneBatch);
+      sql.exec(
+        "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+        receivedBefore,
+        pruneBatch,
+      );
+    });
+  }
+
+  // ---- relay (SPEC §5.3, §2.8) -------------------------------------------------------------------
 
   /** One relay at a time per object; a write during a relay makes it look again before it ends. */
   protected runRelay(): Promise<void> {
@@ -128,51 +205,113 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     return this.relaying;
   }
 
-  /** Sends unsent rows until none are left; on failure counts the attempt and arms a backoff alarm. */
+  /**
+   * Sends the due deliveries, oldest rows first, until none is left, then arms the alarm for the next
+   * retry. Each destination of a row is tracked on its own: a copy that was taken is never sent again,
+   * and a failing one backs off (1, 2, 4 … 60 s) without holding up the others.
+   */
   private async relay(): Promise<void> {
     const sql = this.ctx.storage.sql;
     for (;;) {
       this.relayAgain = false;
-      const rows = sql
-        .exec<{ message_id: string; name: string; payload: string; metadata: string; occurred_at: string; destinations: string; attempts: number }>(
-          "SELECT message_id, name, payload, metadata, occurred_at, destinations, attempts FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at, rowid LIMIT 100",
+      const due = sql
+        .exec<DueDelivery>(
+          `SELECT d.message_id, d.destination, d.attempts, d.last_error, o.name, o.payload, o.metadata, o.occurred_at
+           FROM outbox o JOIN outbox_deliveries d ON d.message_id = o.message_id
+           WHERE o.sent_at IS NULL AND d.sent_at IS NULL AND d.dead_lettered_at IS NULL AND d.retry_at <= ?
+           ORDER BY o.occurred_at, o.rowid, d.destination LIMIT ?`,
+          this.clock(),
+          relayBatch,
         )
         .toArray();
-      if (rows.length === 0) return this.settleAlarm();
-      const messages: OutboxMessage[] = rows.map((r) => ({
-        envelope: {
-          id: r.message_id,
-          name: r.name,
-          payload: JSON.parse(r.payload),
-          metadata: JSON.parse(r.metadata),
-          occurredAt: r.occurred_at,
-        },
-        destinations: JSON.parse(r.destinations),
-      }));
-      let failed: Set<string>;
-      try {
-        failed = await sendToQueues(this.env, messages);
-      } catch (error) {
-        logError("outbox relay failed", error);
-        failed = new Set(rows.map((r) => r.message_id));
+      if (due.length === 0) break;
+      await this.deliver(due);
+      if (due.length < relayBatch && !this.relayAgain) break;
+    }
+    const retryAt = sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(retry_at) AS at FROM outbox_deliveries WHERE sent_at IS NULL AND dead_lettered_at IS NULL",
+      )
+      .one().at;
+    if (retryAt === null) return this.settleAlarm();
+    await this.setAlarm(retryAt);
+  }
+
+  /** One pass: send, dead-letter the copies that reached the limit, then record every outcome at once. */
+  private async deliver(due: DueDelivery[]): Promise<void> {
+    const envelopes = new Map<string, Envelope>();
+    const envelopeOf = (d: DueDelivery): Envelope => {
+      let e = envelopes.get(d.message_id);
+      if (!e) {
+        e = { id: d.message_id, name: d.name, payload: JSON.parse(d.payload), metadata: JSON.parse(d.metadata), occurredAt: d.occurred_at };
+        envelopes.set(d.message_id, e);
       }
-      const sentAt = new Date().toISOString();
-      let maxAttempts = 0;
-      this.ctx.storage.transactionSync(() => {
-        for (const r of rows) {
-          if (failed.has(r.message_id)) {
-            sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE message_id = ?", r.message_id);
-            maxAttempts = Math.max(maxAttempts, r.attempts + 1);
-          } else {
-            sql.exec("UPDATE outbox SET sent_at = ? WHERE message_id = ?", sentAt, r.message_id);
-          }
+      return e;
+    };
+    const key = (messageId: string, destination: string) => `${messageId}\n${destination}`;
+    // a copy whose dead letter could not be stored before is not sent again, only dead-lettered
+    const toSend = due.filter((d) => d.attempts < maxDeliveryAttempts);
+    const failures = new Map(
+      (await sendToQueues(this.env, toSend.map((d) => ({ envelope: envelopeOf(d), destination: d.destination })))).map((f) => [
+        key(f.messageId, f.destination),
+        f.error,
+      ]),
+    );
+    const at = new Date(this.clock()).toISOString();
+    const outcomes = await Promise.all(
+      due.map(async (d): Promise<Outcome> => {
+        const sendError = d.attempts < maxDeliveryAttempts ? failures.get(key(d.message_id, d.destination)) : d.last_error;
+        if (sendError === undefined) return { kind: "sent" };
+        const attempts = Math.min(d.attempts + 1, maxDeliveryAttempts);
+        if (attempts < maxDeliveryAttempts) return { kind: "retry", attempts, error: sendError };
+        const stored = await this.deadLetter(envelopeOf(d), d.destination, sendError, at);
+        return { kind: "dead", attempts, error: sendError, stored };
+      }),
+    );
+    const now = this.clock();
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      due.forEach((d, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.kind === "sent") {
+          sql.exec("UPDATE outbox_deliveries SET sent_at = ? WHERE message_id = ? AND destination = ?", at, d.message_id, d.destination);
+          return;
         }
+        const delaySeconds = outcome.kind === "retry" ? 2 ** (outcome.attempts - 1) : relayRetryCapSeconds;
+        sql.exec(
+          `UPDATE outbox_deliveries SET attempts = ?, last_error = ?, retry_at = ?, dead_lettered_at = ?
+           WHERE message_id = ? AND destination = ?`,
+          outcome.attempts,
+          outcome.error,
+          now + Math.min(relayRetryCapSeconds, delaySeconds) * 1000,
+          outcome.kind === "dead" && outcome.stored ? at : null,
+          d.message_id,
+          d.destination,
+        );
       });
-      if (failed.size > 0) {
-        await this.setAlarm(Date.now() + Math.min(relayRetryCapSeconds, 2 ** (maxAttempts - 1)) * 1000);
-        return;
+      for (const messageId of new Set(due.map((d) => d.message_id))) {
+        sql.exec(
+          `UPDATE outbox SET attempts = (SELECT MAX(attempts) FROM outbox_deliveries WHERE message_id = ?1),
+             sent_at = CASE WHEN EXISTS (SELECT 1 FROM outbox_deliveries
+               WHERE message_id = ?1 AND sent_at IS NULL AND dead_lettered_at IS NULL) THEN NULL ELSE ?2 END
+           WHERE message_id = ?1`,
+          messageId,
+          at,
+        );
       }
-      if (rows.length < 100 && !this.relayAgain) return this.settleAlarm();
+    });
+  }
+
+  /** Records a copy given up on in OPS_DB.dead_letters; false (retried later) when that fails. */
+  private async deadLetter(envelope: Envelope, destination: string, lastError: string, at: string): Promise<boolean> {
+    try {
+      if (!this.env.OPS_DB) throw new Error("no OPS_DB binding");
+      await storeDeadLetter(this.env.OPS_DB, { context: destination, envelope, attempts: maxDeliveryAttempts, lastError, at });
+      logError("outbox copy dead-lettered", lastError, { context: destination, messageId: envelope.id, name: envelope.name });
+      return true;
+    } catch (error) {
+      logError("storing a dead letter failed", error, { context: destination, messageId: envelope.id });
+      return false;
     }
   }
 

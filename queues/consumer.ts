@@ -1,8 +1,9 @@
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
-import { logError, logInfo } from "../src/kernel/log";
+import { describeError, logError, logInfo } from "../src/kernel/log";
 import type { ContextHandlers } from "../src/kernel/messages";
 import type { Module } from "../src/kernel/module";
+import { deadLetterUpsert } from "./dead-letters";
 import { parseQueueName } from "./topology";
 
 export interface ConsumerEnv extends ConfigVars {
@@ -12,12 +13,13 @@ export interface ConsumerEnv extends ConfigVars {
 /**
  * The queue() handler: decode, validate, dispatch, then ack or retry each message on its own.
  * After the last retry the queue moves a message to the context's dead-letter queue, whose batches
- * land in OPS_DB.dead_letters.
+ * land in OPS_DB.dead_letters. `now` is the pruning clock (tests move it).
  */
 export async function consume<Env extends ConsumerEnv>(
   batch: MessageBatch<unknown>,
   env: Env,
-  modules: readonly Pick<Module, "name" | "handlers">[],
+  modules: readonly Pick<Module, "name" | "handlers" | "database">[],
+  now: () => number = Date.now,
 ): Promise<void> {
   const queue = parseQueueName(batch.queue);
   if (!queue) {
@@ -25,9 +27,10 @@ export async function consume<Env extends ConsumerEnv>(
     batch.retryAll();
     return;
   }
-  if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context);
-  const handlers: ContextHandlers<Env> = modules.find((m) => m.name === queue.context)?.handlers ?? {};
   const { queueRetryBaseSeconds, stalledContexts } = readConfig(env);
+  if (queue.deadLetter) return storeDeadLetters(batch, env, queue.context, queueRetryBaseSeconds);
+  const module = modules.find((m) => m.name === queue.context);
+  const handlers: ContextHandlers<Env> = module?.handlers ?? {};
   if (stalledContexts.includes(queue.context)) {
     batch.retryAll({ delaySeconds: 1 });
     return;
@@ -42,6 +45,49 @@ export async function consume<Env extends ConsumerEnv>(
   await Promise.all(
     [...lanes.values()].map(async (lane) => {
       for (const message of lane) await handleOne(message, env, queue.context, handlers, queueRetryBaseSeconds);
+    }),
+  );
+  await pruneIfDue(env, queue.context, module?.database?.binding, now());
+}
+
+const dayMs = 24 * 3600 * 1000;
+/** Queues keep a message at most 14 days, so older inbox marks can no longer deduplicate anything. */
+const inboxRetentionMs = 14 * dayMs;
+const failureRetentionMs = 14 * dayMs;
+/** Each database is pruned at most this often per isolate, and at most `pruneBatch` rows at a time. */
+const pruneEveryMs = 60_000;
+const pruneBatch = 1000;
+const prunedAt = new Map<string, number>();
+
+/**
+ * Storage bounds of SPEC §2.8 on the normal path: the context's inbox (in the database its module
+ * declares, if any) and OPS_DB.delivery_failures. A failure is logged and never fails the batch.
+ */
+async function pruneIfDue(env: ConsumerEnv, context: string, database: string | undefined, now: number): Promise<void> {
+  const contextDb = database === undefined ? undefined : (env as unknown as Record<string, D1Database | undefined>)[database];
+  const tasks = [
+    {
+      key: context,
+      db: contextDb,
+      sql: "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)",
+      retentionMs: inboxRetentionMs,
+    },
+    {
+      key: "ops",
+      db: env.OPS_DB,
+      sql: "DELETE FROM delivery_failures WHERE rowid IN (SELECT rowid FROM delivery_failures WHERE updated_at < ?1 ORDER BY updated_at LIMIT ?2)",
+      retentionMs: failureRetentionMs,
+    },
+  ];
+  await Promise.all(
+    tasks.map(async ({ key, db, sql, retentionMs }) => {
+      if (!db || now - (prunedAt.get(key) ?? -Infinity) < pruneEveryMs) return;
+      prunedAt.set(key, now);
+      try {
+        await db.prepare(sql).bind(new Date(now - retentionMs).toISOString(), pruneBatch).run();
+      } catch (error) {
+        logError("pruning failed", error, { database: key });
+      }
     }),
   );
 }
@@ -107,19 +153,26 @@ async function recordFailure(
          ON CONFLICT (message_id, context) DO UPDATE SET attempts = excluded.attempts,
            last_error = excluded.last_error, updated_at = excluded.updated_at`,
       )
-      .bind(messageId, context, attempts, describe(error), new Date().toISOString())
+      .bind(messageId, context, attempts, describeError(error), new Date().toISOString())
       .run();
   } catch (dbError) {
     logError("recording a delivery failure failed", dbError, { messageId, context });
   }
 }
 
-function describe(error: unknown): string {
-  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
-}
+/** Longest wait between two attempts to store a dead letter. */
+const deadLetterRetryCapSeconds = 300;
+
+/**
+ * Delay before the next attempt to store a dead letter: base × 2^(attempts−1) s, at most 5 minutes.
+ * With the base of 10 s and the DLQ consumers' 20 retries (wrangler.toml) an OPS_DB fault of more
+ * than an hour loses nothing.
+ */
+export const deadLetterRetryDelaySeconds = (attempts: number, baseSeconds: number): number =>
+  Math.min(deadLetterRetryCapSeconds, baseSeconds * 2 ** (attempts - 1));
 
 /** Consumer of `mallbots-<context>-dlq`: keeps each dead message in OPS_DB for inspection and replay. */
-async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: string): Promise<void> {
+async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: string, retryBaseSeconds: number): Promise<void> {
   for (const message of batch.messages) {
     let messageId = message.id;
     let name = "";
@@ -137,16 +190,15 @@ async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, 
         `INSERT INTO dead_letters (id, context, message_id, name, envelope, attempts, last_error, dead_lettered_at, replay_count)
          SELECT ?1, ?2, ?3, ?4, ?5, COALESCE(f.attempts, 0), COALESCE(f.last_error, ''), ?6, 0
          FROM (SELECT 1) LEFT JOIN delivery_failures f ON f.message_id = ?3 AND f.context = ?2
-         ON CONFLICT (context, message_id) DO UPDATE SET envelope = excluded.envelope,
-           attempts = excluded.attempts, last_error = excluded.last_error, dead_lettered_at = excluded.dead_lettered_at`,
+         ${deadLetterUpsert}`,
       )
         .bind(crypto.randomUUID(), context, messageId, name, envelope, new Date().toISOString())
         .run();
       logError("message dead-lettered", new Error(name || "undecodable message"), { context, messageId });
       message.ack();
     } catch (error) {
-      logError("storing a dead letter failed", error, { context, messageId });
-      message.retry();
+      logError("storing a dead letter failed", error, { context, messageId, attempts: message.attempts });
+      message.retry({ delaySeconds: deadLetterRetryDelaySeconds(message.attempts, retryBaseSeconds) });
     }
   }
 }

@@ -36,15 +36,28 @@ const toDeadLetter = (r: DeadLetterRow) => ({
 });
 export type DeadLetter = ReturnType<typeof toDeadLetter>;
 
+const newestFirst = "ORDER BY dead_lettered_at DESC, id DESC LIMIT ?1";
+
+/**
+ * The dead-letter page queries, newest first. Each reads a range of an index: `dead_letters_newest
+ * (dead_lettered_at, id)`, or `dead_letters_context_newest (context, dead_lettered_at, id)` for one
+ * context; a later page starts before the cursor with a row-value comparison (no OR).
+ */
+export const deadLetterPageSql = {
+  first: `SELECT * FROM dead_letters ${newestFirst}`,
+  after: `SELECT * FROM dead_letters WHERE (dead_lettered_at, id) < (?2, ?3) ${newestFirst}`,
+  contextFirst: `SELECT * FROM dead_letters WHERE context = ?2 ${newestFirst}`,
+  contextAfter: `SELECT * FROM dead_letters WHERE context = ?2 AND (dead_lettered_at, id) < (?3, ?4) ${newestFirst}`,
+};
+
 export async function listDeadLetters(db: D1Database, context: string, limit: number, next: string) {
   const after = decodeCursor(next, ["string", "string"] as const);
+  const byContext = context === "" ? [] : [context];
+  const q = deadLetterPageSql;
+  const sql = context === "" ? (after ? q.after : q.first) : after ? q.contextAfter : q.contextFirst;
   const { results } = await db
-    .prepare(
-      `SELECT * FROM dead_letters
-       WHERE (?1 = '' OR context = ?1) AND (?2 IS NULL OR (dead_lettered_at, id) < (?2, ?3))
-       ORDER BY dead_lettered_at DESC, id DESC LIMIT ?4`,
-    )
-    .bind(context, after?.[0] ?? null, after?.[1] ?? null, limit + 1)
+    .prepare(sql)
+    .bind(limit + 1, ...byContext, ...(after ?? []))
     .all<DeadLetterRow>();
   const page = results.slice(0, limit);
   const last = page[page.length - 1];

@@ -24,10 +24,10 @@ const sagaBinding = sagaBindings.get("cosec.CreateOrder")!;
 export const adminAuth: MiddlewareHandler<AppEnv<Env>> = async (c, next) => {
   const token = c.env.ADMIN_TOKEN;
   if (!token) return c.json(errorBody({ code: Code.NotFound, message: "Not Found" }), 404);
-  const header = c.req.header("authorization") ?? "";
-  const given = header.startsWith("Bearer ") ? header.slice(7) : "";
+  // the scheme is case-insensitive (RFC 9110 §11.1)
+  const given = /^bearer +(.*)$/is.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
   if (!(await sameSecret(given, token))) {
-    return c.json(errorBody({ code: Code.Unauthenticated, message: "unauthenticated" }), 401);
+    return c.json(errorBody({ code: Code.Unauthenticated, message: "unauthenticated" }), 401, { "WWW-Authenticate": "Bearer" });
   }
   await next();
 };

@@ -148,17 +148,26 @@ interface BoardRow {
   updated_at: string;
 }
 
+const boardColumns = "id, order_id, status, assigned_bot_id, stops, created_at, updated_at";
+
+/**
+ * The board's page queries. Both read a range of the `shopping_lists_board (status, created_at, id)`
+ * index; a later page starts after the cursor with a row-value comparison (no OR, which would make
+ * SQLite scan the whole status).
+ */
+export const boardPageSql = {
+  first: `SELECT ${boardColumns} FROM shopping_lists WHERE status = ?1 ORDER BY created_at, id LIMIT ?2`,
+  after: `SELECT ${boardColumns} FROM shopping_lists WHERE status = ?1 AND (created_at, id) > (?3, ?4)
+          ORDER BY created_at, id LIMIT ?2`,
+};
+
 /** Lists with one status, oldest first by (createdAt, id), with an opaque cursor. */
 export async function listBoard(db: D1Database, status: string, limit: number, next: string) {
   const after = decodeCursor(next, ["string", "string"] as const);
-  const { results } = await db
-    .prepare(
-      `SELECT id, order_id, status, assigned_bot_id, stops, created_at, updated_at FROM shopping_lists
-       WHERE status = ?1 AND (?2 IS NULL OR (created_at, id) > (?2, ?3))
-       ORDER BY created_at, id LIMIT ?4`,
-    )
-    .bind(status, after?.[0] ?? null, after?.[1] ?? null, limit + 1)
-    .all<BoardRow>();
+  const statement = after
+    ? db.prepare(boardPageSql.after).bind(status, limit + 1, after[0], after[1])
+    : db.prepare(boardPageSql.first).bind(status, limit + 1);
+  const { results } = await statement.all<BoardRow>();
   const page = results.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -5,6 +5,8 @@ import type { Cause } from "./envelope";
 import { logError } from "./log";
 
 export const maxBodyBytes = 64 * 1024;
+/** JSON nesting a body may have (SPEC §2.8); the outermost object is level 1. */
+export const maxBodyDepth = 32;
 const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 
 export type AppEnv<B extends object = object> = { Bindings: B; Variables: { requestId: string } };
@@ -79,6 +81,18 @@ export async function readJson(req: Request): Promise<unknown> {
   }
 }
 
+/** Whether `value` nests objects and arrays deeper than `limit` levels; walks with a stack, not recursion. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [node, depth] = item;
+    if (node === null || typeof node !== "object") continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Accepts snake_case spellings of every field (SPEC §2.4); the camelCase spelling wins. */
 export function camelizeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelizeKeys);
@@ -105,6 +119,7 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, fallbac
 export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   const raw = await readJson(req);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("body");
+  if (nestedDeeperThan(raw, maxBodyDepth)) throw invalidRequest("body");
   return validate(schema, camelizeKeys(raw));
 }
 

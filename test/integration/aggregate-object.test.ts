@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AggregateObject } from "../../objects/aggregate-object";
 import type { Envelope } from "../../src/kernel/envelope";
 import { aggregate } from "../../src/kernel/objects";
-import { capturingQueues, eventually, failingQueues, inObject, patchEnv, stubOf } from "./helpers";
+import { capturingQueues, eventually, failingQueues, inObject, patchEnv, setClock, stubOf } from "./helpers";
 
 const cause = { correlationId: "req-1", causationId: "req-1" };
 const newStore = () => {
@@ -163,6 +163,8 @@ describe("outbox", () => {
     expect(before.unsent).toBe(2);
     expect(before.alarm).not.toBeNull();
 
+    // the alarm fires once the first backoff (1 s) has passed
+    await inObject(stub, (instance) => setClock(instance, () => Date.now() + 1_000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await inObject(stub, (_, state) =>
       sqlOf(state).exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").one().n,

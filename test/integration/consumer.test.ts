@@ -1,10 +1,13 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/kernel/envelope";
+import { consume } from "../../queues/consumer";
+import { modules } from "../../src/modules";
 import worker from "../../src/index";
 import { capturingQueues, eventually, inObject, patchEnv, stubOf } from "./helpers";
 
 const cause = { correlationId: "req", causationId: "req" };
+const day = 24 * 3600 * 1000;
 
 interface QueueOutcome {
   explicitAcks: string[];
@@ -134,5 +137,94 @@ describe("dead letters", () => {
     expect(dead).toMatchObject({ context: "stores", name: "stores.StoreCreated", attempts: 5, replay_count: 0 });
     expect(JSON.parse(dead.envelope)).toEqual(poison);
     expect(dead.last_error).toContain("name");
+  });
+});
+
+describe("dead-letter queue consumer", () => {
+  const poison = (): Envelope => ({
+    id: crypto.randomUUID(),
+    name: "stores.StoreCreated",
+    payload: { name: 1 },
+    metadata: cause,
+    occurredAt: new Date().toISOString(),
+  });
+  /** An OPS_DB whose every statement fails, as during a D1 outage. */
+  const unavailable = {
+    prepare: () => ({
+      bind: () => ({
+        run: async () => {
+          throw new Error("D1_ERROR: database unavailable");
+        },
+      }),
+    }),
+  } as unknown as D1Database;
+
+  it("retries with a growing delay while OPS_DB fails, then stores the dead letter", async () => {
+    const dead = poison();
+    const batch = (attempts: number) =>
+      createMessageBatch("mallbots-stores-dlq", [{ id: `d${attempts}`, timestamp: new Date(), attempts, body: dead }]);
+    const down = { ...env, OPS_DB: unavailable, QUEUE_RETRY_BASE_SECONDS: "10" };
+    const delays: (number | undefined)[] = [];
+    for (const attempts of [1, 2, 3, 6, 20]) {
+      const b = batch(attempts);
+      // the pool's result leaves out retry delays: record them on the way
+      const message = b.messages[0]!;
+      const retry = message.retry.bind(message);
+      message.retry = (options) => {
+        delays.push(options?.delaySeconds);
+        retry(options);
+      };
+      const ctx = createExecutionContext();
+      await worker.queue(b, down);
+      expect(await getQueueResult(b, ctx)).toMatchObject({ explicitAcks: [], retryMessages: [{ msgId: `d${attempts}` }] });
+    }
+    expect(delays).toEqual([10, 20, 40, 300, 300]);
+    expect(await env.OPS_DB.prepare("SELECT 1 FROM dead_letters WHERE message_id = ?").bind(dead.id).first()).toBeNull();
+
+    // OPS_DB is back: the next attempt stores it
+    const b = batch(7);
+    const ctx = createExecutionContext();
+    await worker.queue(b, env);
+    expect((await getQueueResult(b, ctx)).explicitAcks).toEqual(["d7"]);
+    const row = await env.OPS_DB.prepare("SELECT context, envelope FROM dead_letters WHERE message_id = ?").bind(dead.id).first<{ context: string; envelope: string }>();
+    expect(row?.context).toBe("stores");
+    expect(JSON.parse(row!.envelope)).toEqual(dead);
+  });
+});
+
+describe("bounded D1 storage (SPEC §2.8)", () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it("prunes inbox and delivery_failures rows older than 14 days during consumer runs, at most once a minute", async () => {
+    // a clock of its own, ahead of every earlier run in this isolate
+    const now = Date.now() + 30 * day;
+    const run = async (at: number) => {
+      const unknown: Envelope = { id: crypto.randomUUID(), name: "nobody.Listens", payload: {}, metadata: cause, occurredAt: iso(at) };
+      const batch = createMessageBatch("mallbots-stores", [{ id: "p", timestamp: new Date(), attempts: 1, body: unknown }]);
+      const ctx = createExecutionContext();
+      await consume(batch, env, modules, () => at);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["p"]);
+    };
+    const inbox = (id: string, at: number) =>
+      env.STORES_DB.prepare("INSERT INTO inbox (message_id, handler, received_at) VALUES (?, 'stores.test', ?)").bind(id, iso(at));
+    const failure = (id: string, at: number) =>
+      env.OPS_DB.prepare("INSERT INTO delivery_failures (message_id, context, attempts, last_error, updated_at) VALUES (?, 'stores', 1, 'x', ?)").bind(id, iso(at));
+    const tag = crypto.randomUUID();
+    await env.STORES_DB.batch([inbox(`${tag}-old`, now - 15 * day), inbox(`${tag}-young`, now - 13 * day)]);
+    await env.OPS_DB.batch([failure(`${tag}-old`, now - 15 * day), failure(`${tag}-young`, now - 13 * day)]);
+    const left = async () => ({
+      inbox: (await env.STORES_DB.prepare("SELECT message_id FROM inbox WHERE message_id LIKE ? ORDER BY message_id").bind(`${tag}-%`).all<{ message_id: string }>()).results.map((r) => r.message_id),
+      failures: (await env.OPS_DB.prepare("SELECT message_id FROM delivery_failures WHERE message_id LIKE ? ORDER BY message_id").bind(`${tag}-%`).all<{ message_id: string }>()).results.map((r) => r.message_id),
+    });
+
+    await run(now);
+    expect(await left()).toEqual({ inbox: [`${tag}-young`], failures: [`${tag}-young`] });
+
+    // within the minute nothing more is pruned; a minute later it is
+    await env.STORES_DB.batch([inbox(`${tag}-later`, now - 20 * day)]);
+    await run(now + 30_000);
+    expect((await left()).inbox).toEqual([`${tag}-later`, `${tag}-young`]);
+    await run(now + 60_000);
+    expect((await left()).inbox).toEqual([`${tag}-young`]);
   });
 });

@@ -22,24 +22,35 @@ export function failingQueues(): Record<string, Pick<Queue, "send" | "sendBatch"
   return Object.fromEntries(contexts.map((c) => [queueBinding(c), { send: refuse, sendBatch: refuse }]));
 }
 
-/** Producer bindings that keep what is sent, so a test can deliver the messages in an order it controls. */
-export function capturingQueues() {
+/**
+ * Producer bindings that keep what is sent, so a test can deliver the messages in an order it controls.
+ * The queues of `refused` contexts reject every sendBatch; `offered` lists every message a queue was
+ * given, taken or refused.
+ */
+export function capturingQueues(refused: readonly string[] = []) {
   const sent = new Map<string, Envelope[]>();
+  const offered = new Map<string, Envelope[]>();
+  const add = (map: Map<string, Envelope[]>, c: string, body: unknown) => map.set(c, [...(map.get(c) ?? []), body as Envelope]);
   const queues = Object.fromEntries(
-    contexts.map((c) => {
-      const keep = (body: unknown) => sent.set(c, [...(sent.get(c) ?? []), body as Envelope]);
-      return [
-        queueBinding(c),
-        {
-          send: async (body: unknown) => void keep(body),
-          sendBatch: async (messages: Iterable<MessageSendRequest>) => {
-            for (const m of messages) keep(m.body);
-          },
+    contexts.map((c) => [
+      queueBinding(c),
+      {
+        send: async (body: unknown) => void add(sent, c, body),
+        sendBatch: async (messages: Iterable<MessageSendRequest>) => {
+          const bodies = [...messages].map((m) => m.body);
+          for (const body of bodies) add(offered, c, body);
+          if (refused.includes(c)) throw new Error(`queue mallbots-${c} refused the batch`);
+          for (const body of bodies) add(sent, c, body);
         },
-      ];
-    }),
+      },
+    ]),
   );
-  return { queues, sent: (context: string) => sent.get(context) ?? [] };
+  return { queues, sent: (context: string) => sent.get(context) ?? [], offered: (context: string) => offered.get(context) ?? [] };
+}
+
+/** Replaces the clock an object's relay and pruning read (OutboxObject.clock). */
+export function setClock(instance: object, now: () => number): void {
+  (instance as unknown as { clock: () => number }).clock = now;
 }
 
 /** runInDurableObject, typed for the generic aggregate object. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DomainError } from "../../src/kernel/errors";
 import { body, empty, flag, list, money, quantity, text } from "../../src/kernel/fields";
-import { camelizeKeys, validate } from "../../src/kernel/http";
+import { buildApp } from "../../src/app";
+import { camelizeKeys, nestedDeeperThan, validate } from "../../src/kernel/http";
 
 /** Asserts that `fn` throws DomainError code 3 with exactly `invalid request: <detail>`. */
 function expectInvalidRequest(fn: () => unknown, detail: string): void {
@@ -243,5 +244,37 @@ describe("camelizeKeys", () => {
     const parsed = camelizeKeys(JSON.parse('{"__proto__":{"name":"smuggled"},"nested":{"__proto__":{"x":1}}}'));
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(validate(body({ name: text() }), parsed)).toEqual({ name: "" });
+  });
+});
+
+// ---- http: nesting depth (SPEC §2.8) ------------------------------------------------------------
+
+describe("body nesting depth", () => {
+  /** `{"a":{"a":…{}}}` with `levels` objects, as a string (building it as a value would recurse). */
+  const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${"}".repeat(levels - 1)}`;
+  const arrays = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+
+  it("counts objects and arrays as levels, the outermost being level 1", () => {
+    expect(nestedDeeperThan(JSON.parse(nested(32)), 32)).toBe(false);
+    expect(nestedDeeperThan(JSON.parse(nested(33)), 32)).toBe(true);
+    expect(nestedDeeperThan({ items: JSON.parse(arrays(31)) }, 32)).toBe(false);
+    expect(nestedDeeperThan({ items: JSON.parse(arrays(32)) }, 32)).toBe(true);
+    expect(nestedDeeperThan({ a: "x", b: [1, { c: null }] }, 2)).toBe(true);
+    expect(nestedDeeperThan({ a: "x", b: [1, 2] }, 2)).toBe(false);
+  });
+
+  it("measures a body nested 100,000 deep without exhausting the stack", () => {
+    expect(nestedDeeperThan(JSON.parse(nested(100_000)), 32)).toBe(true);
+  });
+
+  it("answers 400 invalid request: body for a 10 KB body nested 5,000 deep, before validating fields", async () => {
+    const app = buildApp();
+    const post = (body: string) => app.request("/api/stores", { method: "POST", body });
+    const deep = await post(`{"name":5,"location":"L","x":${arrays(5_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({ code: 3, message: "invalid request: body", details: [] });
+    // 32 levels pass the depth check and reach field validation
+    const atLimit = await post(`{"name":5,"location":"L","x":${nested(31)}}`);
+    expect(await atLimit.json()).toEqual({ code: 3, message: "invalid request: name", details: [] });
   });
 });

@@ -1,0 +1,211 @@
+import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { maxDeliveryAttempts } from "../../objects/outbox-object";
+import type { Envelope } from "../../src/kernel/envelope";
+import { capturingQueues, eventually, inObject, patchEnv, setClock, stubOf } from "./helpers";
+
+const cause = { correlationId: "req", causationId: "req" };
+const minute = 60_000;
+const day = 24 * 3600 * 1000;
+
+interface DeliveryRow {
+  message_id: string;
+  name: string;
+  destination: string;
+  attempts: number;
+  last_error: string;
+  sent_at: string | null;
+  dead_lettered_at: string | null;
+}
+
+const deliveries = (stub: DurableObjectStub) =>
+  inObject(stub, (_, state) =>
+    state.storage.sql
+      .exec<DeliveryRow & Record<string, string | number | null>>(
+        `SELECT d.message_id, o.name, d.destination, d.attempts, d.last_error, d.sent_at, d.dead_lettered_at
+         FROM outbox_deliveries d JOIN outbox o USING (message_id) ORDER BY o.rowid, d.destination`,
+      )
+      .toArray() as DeliveryRow[],
+  );
+
+const deliveryOf = async (stub: DurableObjectStub, name: string, destination: string) =>
+  (await deliveries(stub)).find((d) => d.name === name && d.destination === destination);
+
+const deadLetter = (messageId: string, context: string) =>
+  env.OPS_DB.prepare("SELECT id, attempts, last_error, envelope FROM dead_letters WHERE message_id = ? AND context = ?")
+    .bind(messageId, context)
+    .first<{ id: string; attempts: number; last_error: string; envelope: string }>();
+
+/** A store whose queues refuse `refused`, with a clock the test moves. */
+async function storeWithRefusedQueue(refused: string) {
+  const id = crypto.randomUUID();
+  const stub = stubOf(env.STORE, id);
+  const captured = capturingQueues([refused]);
+  const clock = { now: Date.now() };
+  await inObject(stub, (instance) => {
+    patchEnv(instance, captured.queues);
+    setClock(instance, () => clock.now);
+  });
+  const execute = (command: object) => inObject(stub, (instance) => instance.execute(id, command, cause));
+  /** Moves the clock past the longest backoff and runs the alarm. */
+  const retry = async () => {
+    clock.now += minute;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+  };
+  return { id, stub, captured, clock, execute, retry };
+}
+
+describe("relay per destination (SPEC §2.8, §5.3)", () => {
+  it("delivers the other destinations once, dead-letters the refused one after 10 attempts, keeps later rows flowing; a replay delivers", async () => {
+    const { id, stub, captured, execute, retry } = await storeWithRefusedQueue("depot");
+    expect(await execute({ type: "CreateStore", name: "Refused", location: "L" })).toEqual({ ok: true, value: { version: 1 } });
+    const created = await eventually(async () => {
+      const d = await deliveryOf(stub, "storesapi.StoreCreated", "depot");
+      return d && d.attempts === 1 ? d : undefined;
+    });
+    expect(created.last_error).toBe("Error: queue mallbots-depot refused the batch");
+    expect((await deliveries(stub)).filter((d) => d.sent_at !== null).map((d) => `${d.name} → ${d.destination}`)).toEqual([
+      "stores.StoreCreated → stores",
+      "storesapi.StoreCreated → baskets",
+    ]);
+
+    for (let attempt = 2; attempt <= maxDeliveryAttempts; attempt++) {
+      await retry();
+      if (attempt === 3) {
+        // a later row is not held up by the failing copy of an earlier one
+        expect(await execute({ type: "RebrandStore", name: "Later" })).toEqual({ ok: true, value: { version: 2 } });
+        await eventually(async () => ((await deliveryOf(stub, "storesapi.StoreRebranded", "depot"))?.attempts === 1 ? true : undefined));
+        expect(captured.sent("baskets").map((e) => e.name)).toContain("storesapi.StoreRebranded");
+      }
+      expect((await deliveryOf(stub, "storesapi.StoreCreated", "depot"))?.attempts).toBe(attempt);
+    }
+
+    const dead = await deliveryOf(stub, "storesapi.StoreCreated", "depot");
+    expect(dead).toMatchObject({ attempts: 10, sent_at: null });
+    expect(dead?.dead_lettered_at).not.toBeNull();
+    const letter = await deadLetter(created.message_id, "depot");
+    expect(letter).toMatchObject({ attempts: 10, last_error: "Error: queue mallbots-depot refused the batch" });
+    const envelope = JSON.parse(letter!.envelope) as Envelope;
+    expect(envelope).toMatchObject({ id: created.message_id, name: "storesapi.StoreCreated", payload: { name: "Refused", location: "L" } });
+    expect(envelope.metadata).toMatchObject({ aggregateId: id, aggregateVersion: 1 });
+
+    // the dead copy is not sent again; the later row's depot copy keeps its own count until it dies too
+    expect((await deliveryOf(stub, "storesapi.StoreRebranded", "depot"))?.attempts).toBe(8);
+    await retry();
+    await retry();
+    expect((await deliveryOf(stub, "storesapi.StoreRebranded", "depot"))?.dead_lettered_at).not.toBeNull();
+    expect(captured.offered("depot").filter((e) => e.id === created.message_id)).toHaveLength(10);
+    expect(await runDurableObjectAlarm(stub)).toBe(false); // nothing left to retry: no alarm
+    // every other destination received each message exactly once
+    for (const context of ["stores", "baskets"]) {
+      const ids = captured.sent(context).map((e) => e.id);
+      expect(new Set(ids).size, context).toBe(ids.length);
+    }
+    expect(captured.sent("stores").map((e) => e.name)).toEqual(["stores.StoreCreated", "stores.StoreRebranded"]);
+    expect(captured.sent("baskets").map((e) => e.name)).toEqual(["storesapi.StoreCreated", "storesapi.StoreRebranded"]);
+    // the row counts as done: every destination took it or was dead-lettered
+    const row = await inObject(stub, (_, state) =>
+      state.storage.sql.exec<{ sent_at: string | null }>("SELECT sent_at FROM outbox WHERE message_id = ?", created.message_id).one(),
+    );
+    expect(row.sent_at).not.toBeNull();
+
+    // replaying the dead letter sends the original envelope to mallbots-depot, whose consumer projects it
+    const replay = await SELF.fetch(`http://mallbots/api/admin/dead-letters/${letter!.id}/replay`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    expect(replay.status).toBe(200);
+    const cached = await eventually(() =>
+      env.DEPOT_DB.prepare("SELECT name, version FROM stores_cache WHERE id = ?").bind(id).first().then((r) => r ?? undefined),
+    );
+    expect(cached).toEqual({ name: "Refused", version: 1 });
+  });
+
+  it("keeps retrying to store the dead letter while OPS_DB fails, without sending the copy again", async () => {
+    const { stub, captured, execute, retry } = await storeWithRefusedQueue("baskets");
+    await execute({ type: "CreateStore", name: "Ops down", location: "L" });
+    const created = await eventually(async () => {
+      const d = await deliveryOf(stub, "storesapi.StoreCreated", "baskets");
+      return d && d.attempts === 1 ? d : undefined;
+    });
+    for (let attempt = 2; attempt < maxDeliveryAttempts; attempt++) await retry();
+    const unavailable = {
+      prepare: () => ({
+        bind: () => ({
+          run: async () => {
+            throw new Error("D1_ERROR: database unavailable");
+          },
+        }),
+      }),
+    };
+    const restore = await inObject(stub, (instance) => patchEnv(instance, { OPS_DB: unavailable }));
+    await retry(); // the 10th failure; storing its dead letter fails
+    await retry(); // and fails again
+    expect(await deliveryOf(stub, "storesapi.StoreCreated", "baskets")).toMatchObject({ attempts: 10, dead_lettered_at: null });
+    expect(await deadLetter(created.message_id, "baskets")).toBeNull();
+    expect(await inObject(stub, (_, state) => state.storage.getAlarm())).not.toBeNull();
+
+    await inObject(stub, () => restore());
+    await retry();
+    expect(await deadLetter(created.message_id, "baskets")).toMatchObject({ attempts: 10, last_error: "Error: queue mallbots-baskets refused the batch" });
+    expect((await deliveryOf(stub, "storesapi.StoreCreated", "baskets"))?.dead_lettered_at).not.toBeNull();
+    expect(captured.offered("baskets").filter((e) => e.id === created.message_id)).toHaveLength(10);
+  });
+});
+
+describe("bounded object storage (SPEC §2.8)", () => {
+  it("prunes sent outbox rows after 7 days and inbox rows after 14 days during commits; unsent and young rows stay", async () => {
+    const { id, stub, clock, execute } = await storeWithRefusedQueue("baskets");
+    const start = clock.now;
+    await execute({ type: "CreateStore", name: "Old", location: "L" });
+    await eventually(async () => ((await deliveryOf(stub, "storesapi.StoreCreated", "baskets"))?.attempts === 1 ? true : undefined));
+    const message: Envelope = {
+      id: crypto.randomUUID(),
+      name: "test.RebrandStore",
+      payload: {},
+      metadata: cause,
+      occurredAt: new Date(start).toISOString(),
+    };
+    await inObject(stub, async (instance, state) => {
+      await instance.handle(id, "stores.test.RebrandStore", message, { type: "RebrandStore", name: "Handled" });
+      // the inbox row of a message handled 10 days after this one
+      state.storage.sql.exec(
+        "INSERT INTO inbox (message_id, handler, received_at, result) VALUES ('young', 'h', ?, '{}')",
+        new Date(start + 10 * day).toISOString(),
+      );
+    });
+    const outboxNames = () =>
+      inObject(stub, (_, state) =>
+        state.storage.sql.exec<{ name: string }>("SELECT name FROM outbox ORDER BY rowid").toArray().map((r) => r.name),
+      );
+    const inboxIds = () =>
+      inObject(stub, (_, state) =>
+        state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM inbox ORDER BY rowid").toArray().map((r) => r.message_id),
+      );
+    expect(await outboxNames()).toEqual(["stores.StoreCreated", "storesapi.StoreCreated", "stores.StoreRebranded", "storesapi.StoreRebranded"]);
+
+    // 8 days later a commit prunes the rows sent more than 7 days ago; the unsent ones stay
+    clock.now = start + 8 * day;
+    await execute({ type: "RebrandStore", name: "Week later" });
+    expect(await outboxNames()).toEqual([
+      "storesapi.StoreCreated",
+      "storesapi.StoreRebranded",
+      "stores.StoreRebranded",
+      "storesapi.StoreRebranded",
+    ]);
+    const pruned = await inObject(stub, (_, state) =>
+      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_deliveries WHERE message_id NOT IN (SELECT message_id FROM outbox)").one().n,
+    );
+    expect(pruned).toBe(0);
+    expect(await inboxIds()).toEqual([message.id, "young"]);
+
+    // 15 days after the start the first inbox row goes; the one 5 days old stays
+    clock.now = start + 15 * day;
+    await execute({ type: "RebrandStore", name: "Two weeks later" });
+    expect(await inboxIds()).toEqual(["young"]);
+    const unsent = await inObject(stub, (_, state) =>
+      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").one().n,
+    );
+    expect(unsent).toBe(4);
+  });
+});
