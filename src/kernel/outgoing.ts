@@ -1,6 +1,18 @@
 import { type AggregateState, type AggregateType, applyEvent, type DomainEvent } from "./decider";
 import type { Cause, Metadata, OutboxMessage, OutgoingMessage } from "./envelope";
+import { invalidRequest } from "./errors";
 import type { Reply } from "./replies";
+
+/** The kernel's last line of defence (SPEC §2.8): Queues take 128 KB per message. */
+export const maxEnvelopeBytes = 120_000;
+
+const encoder = new TextEncoder();
+
+/** An envelope's size on the wire in UTF-8 bytes; a string of n UTF-16 units takes at most 3n bytes. */
+function fitsTheQueue(envelope: unknown): boolean {
+  const json = JSON.stringify(envelope);
+  return json.length * 3 <= maxEnvelopeBytes || encoder.encode(json).byteLength <= maxEnvelopeBytes;
+}
 
 /** Where messages go (SPEC §5.3): subscribers by name, replies by channel. */
 export interface Routing {
@@ -32,7 +44,8 @@ export interface CommitContext {
 /**
  * Pure: folds the events into the state, numbers them, and builds every envelope they publish (the
  * event itself for its own context's subscribers, then its integration events) and the replies.
- * Messages nobody subscribes to are left out.
+ * Messages nobody subscribes to are left out. An envelope over `maxEnvelopeBytes` refuses the whole
+ * command (`invalid request: message too large`) before anything is written.
  */
 export function planCommit<C, E extends DomainEvent, S extends AggregateState>(
   type: AggregateType<C, E, S>,
@@ -46,7 +59,9 @@ export function planCommit<C, E extends DomainEvent, S extends AggregateState>(
   const enqueue = (m: OutgoingMessage, destinations: readonly string[], headers: Partial<Metadata>, id = ctx.newId()) => {
     if (destinations.length === 0) return;
     const metadata: Metadata = { ...ctx.cause, ...headers, ...m.metadata };
-    outbox.push({ envelope: { id, name: m.name, payload: m.payload, metadata, occurredAt: ctx.occurredAt }, destinations });
+    const envelope = { id, name: m.name, payload: m.payload, metadata, occurredAt: ctx.occurredAt };
+    if (!fitsTheQueue(envelope)) throw invalidRequest("message too large");
+    outbox.push({ envelope, destinations });
   };
   for (const event of change.events) {
     state = applyEvent(type.decider, state, event);
