@@ -1,19 +1,23 @@
 import { z } from "zod";
 import { streamRef } from "../kernel/streams";
 
+/** The public representations of SPEC §3.1. */
+export const storeSchema = z.object({ id: z.string(), name: z.string(), location: z.string(), participating: z.boolean() });
+export const productSchema = z.object({
+  id: z.string(),
+  storeId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  sku: z.string(),
+  price: z.number(),
+});
+
 /** Integration events the Stores context publishes (SPEC §3.1, §5.6). Names and fields are contracts. */
 export const storesApi = {
   "storesapi.StoreCreated": z.object({ id: z.string(), name: z.string(), location: z.string() }),
   "storesapi.StoreParticipatingToggled": z.object({ id: z.string(), participating: z.boolean() }),
   "storesapi.StoreRebranded": z.object({ id: z.string(), name: z.string() }),
-  "storesapi.ProductAdded": z.object({
-    id: z.string(),
-    storeId: z.string(),
-    name: z.string(),
-    description: z.string(),
-    sku: z.string(),
-    price: z.number(),
-  }),
+  "storesapi.ProductAdded": productSchema,
   "storesapi.ProductRebranded": z.object({ id: z.string(), name: z.string(), description: z.string() }),
   "storesapi.ProductPriceIncreased": z.object({ id: z.string(), delta: z.number() }),
   "storesapi.ProductPriceDecreased": z.object({ id: z.string(), delta: z.number() }),
@@ -42,17 +46,6 @@ export const productEvents = {
   "stores.ProductPriceDecreased": z.object({ delta: z.number() }),
   "stores.ProductRemoved": z.object({}),
 } as const;
-
-/** The public representations of SPEC §3.1. */
-export const storeSchema = z.object({ id: z.string(), name: z.string(), location: z.string(), participating: z.boolean() });
-export const productSchema = z.object({
-  id: z.string(),
-  storeId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  sku: z.string(),
-  price: z.number(),
-});
 
 /** What other contexts may read of a store or product through `snapshot()` (removed products included). */
 export const storeSnapshot = storeSchema;
