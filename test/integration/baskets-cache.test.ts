@@ -1,5 +1,5 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/env";
 import { lookupProduct } from "../../src/baskets/readmodel";
 import type { Envelope } from "../../src/kernel/envelope";
@@ -467,10 +467,20 @@ describe("baskets read-through fallback: lookupProduct", () => {
   it("fails with product fallback failed: requesting product (13) when the Product object cannot be reached", async () => {
     const { lookup, productCalls } = lookupEnv({ brokenProduct: true });
     const id = crypto.randomUUID();
-    expect(await lookupProduct(lookup, id, cause)).toEqual({
-      ok: false,
-      error: { code: 13, message: "product fallback failed: requesting product" },
-    });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      expect(await lookupProduct(lookup, id, cause)).toEqual({
+        ok: false,
+        error: { code: 13, message: "product fallback failed: requesting product" },
+      });
+      // the cause is logged with the request id (SPEC §2.5), never returned
+      const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: "error", stream: "stores.Product", id, requestId: cause.correlationId, cause: expect.any(String) }),
+      );
+    } finally {
+      logged.mockRestore();
+    }
     expect(productCalls.calls).toBe(1);
     expect(await productRow(id)).toBeNull();
   });

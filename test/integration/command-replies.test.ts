@@ -1,4 +1,5 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import worker from "../../src/index";
 import { describe, expect, it } from "vitest";
 import type { ShoppingListCommand } from "../../src/depot/domain";
 import type { Envelope } from "../../src/kernel/envelope";
@@ -218,6 +219,29 @@ describe("depotapi.CreateShoppingListCommand (mallbots-depot)", () => {
           { storeId: other.store, storeName: "Store ABC", storeLocation: "The mall", items: [{ productId: other.product, productName: "Product ABC", quantity: 1 }] },
         ],
       },
+    });
+  });
+
+  it("acknowledges a redelivered command from the inbox before any store or product lookup", async () => {
+    const { store, product } = await newCatalog();
+    const captured = capturingQueues();
+    const orderId = uuid();
+    const command = sagaCommand("depotapi.CreateShoppingListCommand", { orderId, items: [{ productId: product, storeId: store, quantity: 1 }] }, orderId);
+    await captureFrom(env.SHOPPING_LIST, command.id, captured);
+    expect((await deliver("mallbots-depot", [command])).explicitAcks).toEqual(["m0"]);
+    // the depot's database and the Stores objects fail from now on: a lookup would fail the message
+    const refuse = () => {
+      throw new Error("unreachable");
+    };
+    const broken = { ...env, DEPOT_DB: { prepare: refuse, batch: refuse }, STORE: { idFromName: refuse }, PRODUCT: { idFromName: refuse } };
+    const batch = createMessageBatch("mallbots-depot", [{ id: "m0", timestamp: new Date(), attempts: 2, body: command }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, broken as unknown as typeof env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["m0"]);
+    await expectOneReply(env.SHOPPING_LIST, command.id, captured, command, {
+      name: "depotapi.CreatedShoppingListReply",
+      payload: { id: command.id },
+      outcome: "SUCCESS",
     });
   });
 
