@@ -17,9 +17,12 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(async () => ({
-            main: "./src/index.ts",
+            // the real entry plus the toy aggregate object the kernel's tests use
+            main: "./test/integration/worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // merged into the bindings wrangler.toml declares (test-only: production never gains it)
+              durableObjects: { TOY: { className: "ToyObject", useSQLite: true } },
               bindings: { ...(await migrations()), QUEUE_RETRY_BASE_SECONDS: "0", SNAPSHOT_EVERY: "5", ADMIN_TOKEN: "test-admin-token" },
             },
           })),

@@ -1,5 +1,6 @@
 import type { D1Migration } from "cloudflare:test";
 import type { Env as WorkerEnv } from "../../src/env";
+import type { ToyObject } from "./worker";
 
 declare global {
   namespace Cloudflare {
@@ -8,6 +9,8 @@ declare global {
       BASKETS_MIGRATIONS: D1Migration[];
       DEPOT_MIGRATIONS: D1Migration[];
       OPS_MIGRATIONS: D1Migration[];
+      /** Test-only: the toy counter (test/integration/worker.ts). */
+      TOY: DurableObjectNamespace<ToyObject>;
     }
   }
 }

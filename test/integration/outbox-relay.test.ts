@@ -4,6 +4,12 @@ import { maxDeliveryAttempts } from "../../objects/outbox-object";
 import type { Envelope } from "../../src/kernel/envelope";
 import { capturingQueues, eventually, inObject, patchEnv, setClock, stubOf } from "./helpers";
 
+/**
+ * The relay of the outbox object, on the toy counter hosted by ToyObject (test/integration/worker.ts):
+ * an Open is announced as `storesapi.StoreCreated` and an Add as `storesapi.StoreRebranded`, names the
+ * baskets and depot contexts consume, so each such row has those two destinations.
+ */
+
 const cause = { correlationId: "req", causationId: "req" };
 const minute = 60_000;
 const day = 24 * 3600 * 1000;
@@ -36,10 +42,10 @@ const deadLetter = (messageId: string, context: string) =>
     .bind(messageId, context)
     .first<{ id: string; attempts: number; last_error: string; envelope: string }>();
 
-/** A store whose queues refuse `refused`, with a clock the test moves. */
-async function storeWithRefusedQueue(refused: string) {
+/** A counter whose queues refuse `refused`, with a clock the test moves. */
+async function toyWithRefusedQueue(refused: string) {
   const id = crypto.randomUUID();
-  const stub = stubOf(env.STORE, id);
+  const stub = stubOf(env.TOY, id);
   const captured = capturingQueues([refused]);
   const clock = { now: Date.now() };
   await inObject(stub, (instance) => {
@@ -57,15 +63,14 @@ async function storeWithRefusedQueue(refused: string) {
 
 describe("relay per destination (SPEC §2.8, §5.3)", () => {
   it("delivers the other destinations once, dead-letters the refused one after 10 attempts, keeps later rows flowing; a replay delivers", async () => {
-    const { id, stub, captured, execute, retry } = await storeWithRefusedQueue("depot");
-    expect(await execute({ type: "CreateStore", name: "Refused", location: "L" })).toEqual({ ok: true, value: { version: 1 } });
+    const { id, stub, captured, execute, retry } = await toyWithRefusedQueue("depot");
+    expect(await execute({ type: "Open", label: "Refused" })).toEqual({ ok: true, value: { version: 1 } });
     const created = await eventually(async () => {
       const d = await deliveryOf(stub, "storesapi.StoreCreated", "depot");
       return d && d.attempts === 1 ? d : undefined;
     });
     expect(created.last_error).toBe("Error: queue mallbots-depot refused the batch");
     expect((await deliveries(stub)).filter((d) => d.sent_at !== null).map((d) => `${d.name} → ${d.destination}`)).toEqual([
-      "stores.StoreCreated → stores",
       "storesapi.StoreCreated → baskets",
     ]);
 
@@ -73,7 +78,7 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
       await retry();
       if (attempt === 3) {
         // a later row is not held up by the failing copy of an earlier one
-        expect(await execute({ type: "RebrandStore", name: "Later" })).toEqual({ ok: true, value: { version: 2 } });
+        expect(await execute({ type: "Add", amount: 1 })).toEqual({ ok: true, value: { version: 2 } });
         await eventually(async () => ((await deliveryOf(stub, "storesapi.StoreRebranded", "depot"))?.attempts === 1 ? true : undefined));
         expect(captured.sent("baskets").map((e) => e.name)).toContain("storesapi.StoreRebranded");
       }
@@ -86,7 +91,7 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
     const letter = await deadLetter(created.message_id, "depot");
     expect(letter).toMatchObject({ attempts: 10, last_error: "Error: queue mallbots-depot refused the batch" });
     const envelope = JSON.parse(letter!.envelope) as Envelope;
-    expect(envelope).toMatchObject({ id: created.message_id, name: "storesapi.StoreCreated", payload: { name: "Refused", location: "L" } });
+    expect(envelope).toMatchObject({ id: created.message_id, name: "storesapi.StoreCreated", payload: { id, name: "Refused", location: "toy" } });
     expect(envelope.metadata).toMatchObject({ aggregateId: id, aggregateVersion: 1 });
 
     // the dead copy is not sent again; the later row's depot copy keeps its own count until it dies too
@@ -96,12 +101,9 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
     expect((await deliveryOf(stub, "storesapi.StoreRebranded", "depot"))?.dead_lettered_at).not.toBeNull();
     expect(captured.offered("depot").filter((e) => e.id === created.message_id)).toHaveLength(10);
     expect(await runDurableObjectAlarm(stub)).toBe(false); // nothing left to retry: no alarm
-    // every other destination received each message exactly once
-    for (const context of ["stores", "baskets"]) {
-      const ids = captured.sent(context).map((e) => e.id);
-      expect(new Set(ids).size, context).toBe(ids.length);
-    }
-    expect(captured.sent("stores").map((e) => e.name)).toEqual(["stores.StoreCreated", "stores.StoreRebranded"]);
+    // the other destination received each message exactly once
+    const ids = captured.sent("baskets").map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
     expect(captured.sent("baskets").map((e) => e.name)).toEqual(["storesapi.StoreCreated", "storesapi.StoreRebranded"]);
     // the row counts as done: every destination took it or was dead-lettered
     const row = await inObject(stub, (_, state) =>
@@ -122,8 +124,8 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
   });
 
   it("keeps retrying to store the dead letter while OPS_DB fails, without sending the copy again", async () => {
-    const { stub, captured, execute, retry } = await storeWithRefusedQueue("baskets");
-    await execute({ type: "CreateStore", name: "Ops down", location: "L" });
+    const { stub, captured, execute, retry } = await toyWithRefusedQueue("baskets");
+    await execute({ type: "Open", label: "Ops down" });
     const created = await eventually(async () => {
       const d = await deliveryOf(stub, "storesapi.StoreCreated", "baskets");
       return d && d.attempts === 1 ? d : undefined;
@@ -155,25 +157,33 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
 
 describe("bounded object storage (SPEC §2.8)", () => {
   it("prunes sent outbox rows after 7 days and inbox rows after 14 days during commits; unsent and young rows stay", async () => {
-    const { id, stub, clock, execute } = await storeWithRefusedQueue("baskets");
+    const { id, stub, clock, execute } = await toyWithRefusedQueue("baskets");
     const start = clock.now;
-    await execute({ type: "CreateStore", name: "Old", location: "L" });
-    await eventually(async () => ((await deliveryOf(stub, "storesapi.StoreCreated", "baskets"))?.attempts === 1 ? true : undefined));
+    // the opening is delivered everywhere; the later rows keep an unsent baskets copy
+    const refuseAgain = await inObject(stub, (instance) => patchEnv(instance, capturingQueues().queues));
+    await execute({ type: "Open", label: "Old" });
+    await eventually(() =>
+      inObject(stub, (_, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL").one().n === 1 ? true : undefined,
+      ),
+    );
+    await inObject(stub, () => refuseAgain());
     const message: Envelope = {
       id: crypto.randomUUID(),
-      name: "test.RebrandStore",
+      name: "toyapi.Add",
       payload: {},
       metadata: cause,
       occurredAt: new Date(start).toISOString(),
     };
     await inObject(stub, async (instance, state) => {
-      await instance.handle(id, "stores.test.RebrandStore", message, { type: "RebrandStore", name: "Handled" });
+      await instance.handle(id, "toy.toyapi.Add", message, { type: "Add", amount: 1 });
       // the inbox row of a message handled 10 days after this one
       state.storage.sql.exec(
         "INSERT INTO inbox (message_id, handler, received_at, result) VALUES ('young', 'h', ?, '{}')",
         new Date(start + 10 * day).toISOString(),
       );
     });
+    await eventually(async () => ((await deliveryOf(stub, "storesapi.StoreRebranded", "baskets"))?.attempts === 1 ? true : undefined));
     const outboxNames = () =>
       inObject(stub, (_, state) =>
         state.storage.sql.exec<{ name: string }>("SELECT name FROM outbox ORDER BY rowid").toArray().map((r) => r.name),
@@ -182,17 +192,12 @@ describe("bounded object storage (SPEC §2.8)", () => {
       inObject(stub, (_, state) =>
         state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM inbox ORDER BY rowid").toArray().map((r) => r.message_id),
       );
-    expect(await outboxNames()).toEqual(["stores.StoreCreated", "storesapi.StoreCreated", "stores.StoreRebranded", "storesapi.StoreRebranded"]);
+    expect(await outboxNames()).toEqual(["storesapi.StoreCreated", "storesapi.StoreRebranded"]);
 
-    // 8 days later a commit prunes the rows sent more than 7 days ago; the unsent ones stay
+    // 8 days later a commit prunes the row sent more than 7 days ago; the unsent one stays
     clock.now = start + 8 * day;
-    await execute({ type: "RebrandStore", name: "Week later" });
-    expect(await outboxNames()).toEqual([
-      "storesapi.StoreCreated",
-      "storesapi.StoreRebranded",
-      "stores.StoreRebranded",
-      "storesapi.StoreRebranded",
-    ]);
+    await execute({ type: "Add", amount: 1 });
+    expect(await outboxNames()).toEqual(["storesapi.StoreRebranded", "storesapi.StoreRebranded"]);
     const pruned = await inObject(stub, (_, state) =>
       state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_deliveries WHERE message_id NOT IN (SELECT message_id FROM outbox)").one().n,
     );
@@ -201,11 +206,11 @@ describe("bounded object storage (SPEC §2.8)", () => {
 
     // 15 days after the start the first inbox row goes; the one 5 days old stays
     clock.now = start + 15 * day;
-    await execute({ type: "RebrandStore", name: "Two weeks later" });
+    await execute({ type: "Add", amount: 1 });
     expect(await inboxIds()).toEqual(["young"]);
     const unsent = await inObject(stub, (_, state) =>
       state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").one().n,
     );
-    expect(unsent).toBe(4);
+    expect(unsent).toBe(3);
   });
 });
