@@ -2,7 +2,7 @@ import { basketsModule } from "./baskets/module";
 import { cosecModule } from "./cosec/module";
 import { customersModule } from "./customers/module";
 import { depotModule } from "./depot/module";
-import type { Module } from "./kernel/module";
+import type { Module, ReadModelDatabase } from "./kernel/module";
 import { buildRegistry } from "./kernel/registry";
 import { orderingModule } from "./ordering/module";
 import { paymentsModule } from "./payments/module";
@@ -25,4 +25,9 @@ export const streamBindings: ReadonlyMap<string, string> = new Map(
 /** Saga object bindings by saga name (e.g. `cosec.CreateOrder`). */
 export const sagaBindings: ReadonlyMap<string, string> = new Map(
   modules.flatMap((m) => (m.sagas ?? []).map((s): [string, string] => [s.definition.name, s.binding])),
+);
+
+/** Read models by context name, for the rebuild (SPEC §7). */
+export const readModels: ReadonlyMap<string, ReadModelDatabase> = new Map(
+  modules.flatMap((m) => (m.database ? [[m.name, m.database] as const] : [])),
 );

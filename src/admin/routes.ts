@@ -4,11 +4,12 @@ import type { Env } from "../env";
 import { routeFor } from "../kernel/api";
 import { Code, DomainError, errorBody, invalidRequest, notFound, unwrap } from "../kernel/errors";
 import { decode } from "../../queues/consumer";
-import type { AppEnv } from "../kernel/http";
+import { type AppEnv, causeOf } from "../kernel/http";
 import { anyAggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
 import { sagaInstance } from "../kernel/saga";
-import { sagaBindings, streamBindings } from "../modules";
+import { readModels, sagaBindings, streamBindings } from "../modules";
+import { defaultRebuildBatch, maxRebuildBatch, rebuildBatch } from "../kernel/rebuild";
 import { contexts, queueBinding } from "../../queues/topology";
 import { deleteDeadLetter, findDeadLetter, listDeadLetters, markReplayed } from "./readmodel";
 
@@ -158,6 +159,25 @@ export const adminRoutes = [
       const result = await deleteDeadLetter(c.env.OPS_DB, params.id);
       if (result.meta.changes === 0) throw deadLetterNotFound();
       return {};
+    },
+  }),
+  route({
+    method: "post",
+    path: "/api/admin/read-models/{context}/rebuild",
+    operationId: "rebuildReadModel",
+    tag,
+    admin: true,
+    summary: "Rebuild a context's read model from the owning objects, one batch per call (first call empties it)",
+    body: z.object({
+      next: z.string().nullish().transform((v) => v ?? ""),
+      batchSize: z.number().int().nullish().transform((v) => v ?? 0),
+    }),
+    response: z.object({ rebuilt: z.number(), next: z.string() }),
+    handle: async (c, { params, body }) => {
+      const model = readModels.get(params.context);
+      if (!model) throw invalidRequest("context");
+      const batchSize = body.batchSize <= 0 ? defaultRebuildBatch : Math.min(body.batchSize, maxRebuildBatch);
+      return rebuildBatch(c.env, model, body.next, batchSize, causeOf(c));
     },
   }),
 ];

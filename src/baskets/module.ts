@@ -2,6 +2,7 @@ import { defineModule } from "../kernel/module";
 import { basketEvents, basketsApi } from "./contract";
 import { basketType } from "./domain";
 import { basketsHandlers } from "./handlers";
+import { storesCache, productsCache } from "./readmodel";
 import { basketsRoutes } from "./routes";
 
 /** Baskets: kiosk baskets with their store and product caches (SPEC §3.2). */
@@ -11,5 +12,5 @@ export const basketsModule = defineModule({
   routes: basketsRoutes,
   handlers: basketsHandlers,
   contracts: [basketsApi, basketEvents],
-  database: { binding: "BASKETS_DB", migrations: "migrations/baskets" },
+  database: { binding: "BASKETS_DB", migrations: "migrations/baskets", tables: ["stores_cache", "products_cache"], mirrors: [storesCache, productsCache] },
 });

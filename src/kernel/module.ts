@@ -1,6 +1,7 @@
 import type { Route } from "./api";
 import type { AggregateType, Contract } from "./decider";
 import type { ContextHandlers } from "./messages";
+import type { Mirror } from "./projection";
 import type { SagaDefinition } from "./saga";
 
 /** An aggregate type hosted by a Durable Object class under a binding (SPEC §1.4). */
@@ -38,7 +39,17 @@ export interface Module {
   /** The messages this context defines (events, domain events, commands, replies). */
   contracts: readonly Contract[];
   /** Its D1 database, if it keeps a read model. */
-  database?: { binding: string; migrations: string };
+  database?: ReadModelDatabase;
+}
+
+/** A context's D1 read model: what a rebuild (SPEC §7) empties and how it refills each row from its owner. */
+export interface ReadModelDatabase {
+  binding: string;
+  migrations: string;
+  /** Tables a rebuild empties first; never the inbox, `streams` or a log such as notifications. */
+  tables: readonly string[];
+  /** The mirror of each aggregate stream the `streams` table lists. */
+  mirrors: readonly Mirror<any, any>[];
 }
 
 export const defineModule = <const M extends Module>(module: M): M => module;

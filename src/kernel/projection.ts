@@ -79,6 +79,8 @@ export interface Mirror<Env, V> {
   table: string;
   stream: StreamRef<V>;
   upsert(db: D1Database, snapshot: AggregateSnapshot<V>): D1PreparedStatement;
+  /** Rebuilds a row that needs more than the snapshot (e.g. names from caches); default `[upsert]`. */
+  rebuild?(env: Env, snapshot: AggregateSnapshot<V>, origin: Cause): Promise<D1PreparedStatement[]>;
 }
 
 const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata.correlationId, causationId: message.id });
@@ -105,12 +107,16 @@ export const rowProjector = <Env, V>(mirror: Mirror<Env, V>) => ({
         apply: (id, version) => [update(db, id, version, message)],
         refetch: async (id) => {
           const snapshot = await readOwner(env as object, mirror.stream, id, causeOf(message));
-          return snapshot.exists ? [mirror.upsert(db, snapshot)] : [];
+          return snapshot.exists ? rowFrom(env, db, mirror, snapshot, causeOf(message)) : [];
         },
       });
     },
   }),
 });
+
+/** The statements that write a whole row from its owner's snapshot. */
+export const rowFrom = <Env, V>(env: Env, db: D1Database, mirror: Mirror<Env, V>, snapshot: AggregateSnapshot<V>, origin: Cause) =>
+  mirror.rebuild ? mirror.rebuild(env, snapshot, origin) : Promise.resolve([mirror.upsert(db, snapshot)]);
 
 /**
  * The read-through fallback of SPEC §2.7 after a cache miss: ask the owner, cache what it answers
@@ -127,6 +133,6 @@ export async function fillFromOwner<Env, V>(
   const snapshot = await readOwner(env as object, mirror.stream, id, origin, failure);
   if (!snapshot.exists || isGone(snapshot.state)) return null;
   const db = mirror.db(env);
-  await db.batch([mirror.upsert(db, snapshot), recordStream(db, { name: mirror.stream.name, id })]);
+  await db.batch([...(await rowFrom(env, db, mirror, snapshot, origin)), recordStream(db, { name: mirror.stream.name, id })]);
   return snapshot.state;
 }

@@ -1,23 +1,13 @@
 import type { Env } from "../env";
 import { rowProjector } from "../kernel/projection";
 import type { ContextHandlers } from "../kernel/messages";
-import { productEvents, productStream, storeEvents, storeStream } from "./contract";
-import { insertProduct, insertStore, updateProduct, updateStore, upsertProduct, upsertStore } from "./readmodel";
+import { productEvents, storeEvents } from "./contract";
+import { catalog, insertProduct, insertStore, mall, updateProduct, updateStore } from "./readmodel";
 
 /** Projects the context's own stores.* domain events into the mall and catalog (SPEC §3.1). */
 
-const storeRow = rowProjector({
-  db: (env: Env) => env.STORES_DB,
-  stream: storeStream,
-  table: "stores",
-  upsert: upsertStore,
-});
-const productRow = rowProjector({
-  db: (env: Env) => env.STORES_DB,
-  stream: productStream,
-  table: "products",
-  upsert: upsertProduct,
-});
+const storeRow = rowProjector(mall);
+const productRow = rowProjector(catalog);
 
 export const storesHandlers: ContextHandlers<Env> = {
   "stores.StoreCreated": storeRow.on(storeEvents["stores.StoreCreated"], (db, id, v, m) =>

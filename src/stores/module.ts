@@ -2,6 +2,7 @@ import { defineModule } from "../kernel/module";
 import { productEvents, productStream, storeEvents, storesApi, storeStream } from "./contract";
 import { productType, storeType } from "./domain";
 import { storesHandlers } from "./handlers";
+import { mall, catalog } from "./readmodel";
 import { storesRoutes } from "./routes";
 
 /** Stores: the mall and its catalogs (SPEC §3.1). */
@@ -14,5 +15,5 @@ export const storesModule = defineModule({
   routes: storesRoutes,
   handlers: storesHandlers,
   contracts: [storesApi, storeEvents, productEvents],
-  database: { binding: "STORES_DB", migrations: "migrations/stores" },
+  database: { binding: "STORES_DB", migrations: "migrations/stores", tables: ["stores", "products"], mirrors: [mall, catalog] },
 });

@@ -1,6 +1,8 @@
 import { fromCents, toCents } from "../kernel/money";
+import type { Env } from "../env";
 import type { AggregateSnapshot } from "../kernel/objects";
-import type { ProductSnapshot, StoreSnapshot } from "./contract";
+import type { Mirror } from "../kernel/projection";
+import { type ProductSnapshot, productStream, type StoreSnapshot, storeStream } from "./contract";
 
 /** STORES_DB: the mall (`stores`) and the catalog (`products`). Only this context reads or writes it. */
 
@@ -125,3 +127,7 @@ export const upsertProduct = (db: D1Database, { state: p, version, createdAt, up
        WHERE excluded.version > products.version`,
     )
     .bind(p.id, p.storeId, p.name, p.description, p.sku, toCents(p.price), p.removed ? 1 : 0, version, createdAt, updatedAt);
+
+/** The mall mirrors the Store objects, the catalog the Product objects. */
+export const mall: Mirror<Env, StoreSnapshot> = { db: (env) => env.STORES_DB, table: "stores", stream: storeStream, upsert: upsertStore };
+export const catalog: Mirror<Env, ProductSnapshot> = { db: (env) => env.STORES_DB, table: "products", stream: productStream, upsert: upsertProduct };
