@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { streamRef } from "../kernel/streams";
 
 /** Integration events the Customers context publishes (SPEC §3.3). */
 export const customersApi = {
@@ -23,3 +24,8 @@ export const customerEvents = {
 
 /** The public representation of SPEC §3.3. */
 export const customerSchema = z.object({ id: z.string(), name: z.string(), smsNumber: z.string(), enabled: z.boolean() });
+
+/** What other contexts may read of a customer through `snapshot()` (SPEC §3.7, §3.8 caches and fallbacks). */
+export const customerSnapshot = customerSchema;
+export type CustomerSnapshot = z.infer<typeof customerSnapshot>;
+export const customerStream = streamRef("customers.Customer", "CUSTOMER", customerSnapshot);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addMoney, multiplyMoney } from "../kernel/money";
+import { streamRef } from "../kernel/streams";
 
 const ids = { id: z.string(), customerId: z.string(), paymentId: z.string() };
 const orderedItem = z.object({ productId: z.string(), storeId: z.string(), price: z.number(), quantity: z.number().int() });
@@ -51,6 +52,11 @@ export const orderSchema = z.object({
   total: z.number(),
   status: z.string(),
 });
+
+/** What other contexts may read of an order through `snapshot()` (Search rebuilds its rows from it, SPEC §3.8). */
+export const orderSnapshot = orderSchema.omit({ total: true });
+export type OrderSnapshot = z.infer<typeof orderSnapshot>;
+export const orderStream = streamRef("ordering.Order", "ORDER", orderSnapshot);
 
 /** total = Σ price × quantity, in cents (SPEC §2.2): part of the contract, as the saga confirms this amount. */
 export const orderTotal = (items: readonly { price: number; quantity: number }[]): number =>
