@@ -1,3 +1,4 @@
+import { bindingNamed } from "../src/kernel/bindings";
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
 import { describeError, logError, logInfo } from "../src/kernel/log";
@@ -64,7 +65,7 @@ const prunedAt = new Map<string, number>();
  * declares, if any) and OPS_DB.delivery_failures. A failure is logged and never fails the batch.
  */
 async function pruneIfDue(env: ConsumerEnv, context: string, database: string | undefined, now: number): Promise<void> {
-  const contextDb = database === undefined ? undefined : (env as unknown as Record<string, D1Database | undefined>)[database];
+  const contextDb = database === undefined ? undefined : bindingNamed<D1Database>(env, database);
   const tasks = [
     {
       key: context,

@@ -5,6 +5,7 @@ import { routeFor } from "../kernel/api";
 import { Code, DomainError, errorBody, invalidRequest, notFound, unwrap } from "../kernel/errors";
 import { decode } from "../../queues/consumer";
 import { type AppEnv, causeOf } from "../kernel/http";
+import { bindingNamed } from "../kernel/bindings";
 import { anyAggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
 import { sagaInstance } from "../kernel/saga";
@@ -17,7 +18,7 @@ const tag = "admin";
 const route = routeFor<Env>();
 
 /** A Durable Object namespace by its binding name, as the modules declare it. */
-const namespace = (env: Env, binding: string) => (env as unknown as Record<string, DurableObjectNamespace>)[binding]!;
+const namespace = (env: Env, binding: string) => bindingNamed<DurableObjectNamespace>(env, binding)!;
 /** The create-order saga is the one saga the admin API shows (SPEC §7). */
 const sagaBinding = sagaBindings.get("cosec.CreateOrder")!;
 
@@ -140,7 +141,7 @@ export const adminRoutes = [
         throw new DomainError(Code.FailedPrecondition, "the dead letter is not a valid envelope");
       }
       if (!context) throw new DomainError(Code.FailedPrecondition, "the dead letter names no known context");
-      const queue = (c.env as unknown as Record<string, Queue>)[queueBinding(context)];
+      const queue = bindingNamed<Queue>(c.env, queueBinding(context));
       if (!queue) throw new DomainError(Code.FailedPrecondition, "the dead letter names no known context");
       await queue.send(envelope, { contentType: "json" });
       await markReplayed(c.env.OPS_DB, deadLetter.id);

@@ -1,3 +1,4 @@
+import { bindingNamed } from "./bindings";
 import type { Cause } from "./envelope";
 import type { ReadModelDatabase } from "./module";
 import { decodeCursor, encodeCursor } from "./paging";
@@ -25,7 +26,7 @@ export async function rebuildBatch(
   batchSize: number,
   origin: Cause,
 ): Promise<{ rebuilt: number; next: string }> {
-  const db = (env as Record<string, D1Database>)[model.binding]!;
+  const db = bindingNamed<D1Database>(env, model.binding)!;
   const after = decodeCursor(next, ["string", "string"] as const);
   if (after === null) await db.batch(model.tables.map((table) => db.prepare(`DELETE FROM ${table}`)));
   const { results } = await (after === null

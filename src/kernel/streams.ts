@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Cause } from "./envelope";
+import { bindingNamed } from "./bindings";
 import { internal, unwrap } from "./errors";
 import { logError } from "./log";
 import { type AggregateSnapshot, anyAggregate } from "./objects";
@@ -29,7 +30,7 @@ export async function readOwner<V>(
   failure = "internal error",
 ): Promise<AggregateSnapshot<V>> {
   try {
-    const namespace = (env as Record<string, DurableObjectNamespace>)[stream.binding];
+    const namespace = bindingNamed<DurableObjectNamespace>(env, stream.binding);
     if (!namespace) throw new Error(`no binding ${stream.binding}`);
     const snapshot = unwrap(await anyAggregate<unknown>(namespace, id).snapshot());
     return { ...snapshot, state: snapshot.exists ? stream.view.parse(snapshot.state) : (snapshot.state as V) };
