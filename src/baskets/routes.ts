@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
-import { body, quantity, text } from "../kernel/fields";
+import { body, id, quantity } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { basketSchema } from "./contract";
@@ -22,7 +22,7 @@ export const basketsRoutes = [
     operationId: "startBasket",
     tag,
     summary: "Start a basket for a customer",
-    body: body({ customerId: text() }),
+    body: body({ customerId: id() }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { customerId } }) => {
       const id = crypto.randomUUID();
@@ -53,7 +53,7 @@ export const basketsRoutes = [
     operationId: "addItem",
     tag,
     summary: "Add a quantity of a product; the line keeps the names and price of its first addition",
-    body: body({ productId: text(), quantity: quantity() }),
+    body: body({ productId: id(), quantity: quantity() }),
     response: emptyResponse,
     handle: async (c, { params, body: { productId, quantity } }) => {
       const product = await lookupProduct(c.env, productId, causeOf(c));
@@ -67,7 +67,7 @@ export const basketsRoutes = [
     operationId: "removeItem",
     tag,
     summary: "Remove a quantity of a product; a line reaching 0 disappears",
-    body: body({ productId: text(), quantity: quantity() }),
+    body: body({ productId: id(), quantity: quantity() }),
     response: emptyResponse,
     handle: async (c, { params, body: { productId, quantity } }) => {
       const product = await lookupProduct(c.env, productId, causeOf(c), { withStore: false });
@@ -81,7 +81,7 @@ export const basketsRoutes = [
     operationId: "checkoutBasket",
     tag,
     summary: "Check the basket out with an authorized payment; the order is created asynchronously",
-    body: body({ paymentId: text() }),
+    body: body({ paymentId: id() }),
     command: ({ paymentId }) => ({ type: "CheckoutBasket", paymentId }),
   }),
 ];

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
-import { body, empty, text } from "../kernel/fields";
+import { body, empty, maxLength, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { customerSchema } from "./contract";
@@ -31,7 +31,7 @@ export const customersRoutes = [
     operationId: "registerCustomer",
     tag,
     summary: "Register a customer (enabled)",
-    body: body({ name: text(), smsNumber: text() }),
+    body: body({ name: text(maxLength.name), smsNumber: text(maxLength.smsNumber) }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { name, smsNumber } }) => {
       const id = crypto.randomUUID();
@@ -54,7 +54,7 @@ export const customersRoutes = [
     operationId: "changeSmsNumber",
     tag,
     summary: "Change a customer's SMS number",
-    body: body({ smsNumber: text() }),
+    body: body({ smsNumber: text(maxLength.smsNumber) }),
     command: ({ smsNumber }) => ({ type: "ChangeSmsNumber", smsNumber }),
   }),
   toggle("enableCustomer", "enable", "Enable a customer"),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { DomainError, invalidRequest, unwrap } from "../kernel/errors";
-import { body, empty, list, quantity, text } from "../kernel/fields";
+import { body, empty, id, list, maxLength, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
@@ -22,7 +22,7 @@ export const depotRoutes = [
     operationId: "createShoppingList",
     tag,
     summary: "Create a shopping list (stays pending: only the saga initiates lists)",
-    body: body({ orderId: text(), items: list(body({ productId: text(), storeId: text(), quantity: quantity() })) }),
+    body: body({ orderId: id(), items: list(body({ productId: id(), storeId: id(), quantity: quantity() })) }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { orderId, items } }) => {
       const id = crypto.randomUUID();
@@ -76,7 +76,7 @@ export const depotRoutes = [
     operationId: "assignShoppingList",
     tag,
     summary: "Assign an available list to a bot",
-    body: body({ botId: text() }),
+    body: body({ botId: text(maxLength.botId) }),
     command: ({ botId }) => ({ type: "AssignShoppingList", botId }),
   }),
   listCommand({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
-import { body, list, money, quantity, text } from "../kernel/fields";
+import { body, id, list, maxLength, money, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { orderSchema } from "./contract";
@@ -13,7 +13,15 @@ const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
 const orderCommand = command((env) => env.ORDER);
 
-const itemFields = { storeId: text(), productId: text(), storeName: text(), productName: text(), price: money(), quantity: quantity() };
+/** Store and product names take the limit of the names they copy. */
+const itemFields = {
+  storeId: id(),
+  productId: id(),
+  storeName: text(maxLength.name),
+  productName: text(maxLength.name),
+  price: money(),
+  quantity: quantity(),
+};
 
 export const orderingRoutes = [
   route({
@@ -22,7 +30,7 @@ export const orderingRoutes = [
     operationId: "createOrder",
     tag,
     summary: "Create an order (the create-order saga starts asynchronously)",
-    body: body({ items: list(body(itemFields)), customerId: text(), paymentId: text() }),
+    body: body({ items: list(body(itemFields)), customerId: id(), paymentId: id() }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { items, customerId, paymentId } }) => {
       const id = crypto.randomUUID();

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { unwrap } from "../kernel/errors";
-import { body, empty, money, text } from "../kernel/fields";
+import { body, empty, id, money } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { invoiceSchema } from "./contract";
@@ -20,7 +20,7 @@ export const paymentsRoutes = [
     operationId: "authorizePayment",
     tag,
     summary: "Authorize a payment for a customer",
-    body: body({ customerId: text(), amount: money() }),
+    body: body({ customerId: id(), amount: money() }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { customerId, amount } }) => {
       const id = crypto.randomUUID();

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { DomainError, unwrap } from "../kernel/errors";
-import { body, empty, money, text } from "../kernel/fields";
+import { body, empty, maxLength, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { productSchema, storeSchema } from "./contract";
@@ -55,7 +55,7 @@ export const storesRoutes = [
     operationId: "createStore",
     tag,
     summary: "Create a store",
-    body: body({ name: text(), location: text() }),
+    body: body({ name: text(maxLength.name), location: text(maxLength.location) }),
     response: idResponse,
     handle: async (c, { body: { name, location } }) => {
       const id = crypto.randomUUID();
@@ -78,7 +78,7 @@ export const storesRoutes = [
     operationId: "rebrandProduct",
     tag,
     summary: "Rename a product and change its description",
-    body: body({ name: text(), description: text() }),
+    body: body({ name: text(maxLength.name), description: text(maxLength.description) }),
     command: ({ name, description }) => ({ type: "RebrandProduct", name, description }),
   }),
   priceChange("increaseProductPrice", "increase"),
@@ -123,7 +123,7 @@ export const storesRoutes = [
     operationId: "rebrandStore",
     tag,
     summary: "Rename a store",
-    body: body({ name: text() }),
+    body: body({ name: text(maxLength.name) }),
     command: ({ name }) => ({ type: "RebrandStore", name }),
   }),
   route({
@@ -141,7 +141,7 @@ export const storesRoutes = [
     operationId: "addProduct",
     tag,
     summary: "Add a product to a store",
-    body: body({ name: text(), description: text(), sku: text(), price: money() }),
+    body: body({ name: text(maxLength.name), description: text(maxLength.description), sku: text(maxLength.sku), price: money() }),
     response: idResponse,
     handle: async (c, { params, body: input }) => {
       const storeId = params.storeId;
