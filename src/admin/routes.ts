@@ -7,6 +7,7 @@ import { decode } from "../../queues/consumer";
 import type { AppEnv } from "../kernel/http";
 import { anyAggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
+import { tooLongForAnId } from "../kernel/path-ids";
 import { sagaInstance } from "../kernel/saga";
 import { sagaBindings, streamBindings } from "../modules";
 import { contexts, queueBinding } from "../../queues/topology";
@@ -78,6 +79,7 @@ export const adminRoutes = [
       const { aggregateName, id } = params;
       const binding = streamBindings.get(aggregateName);
       if (!binding) throw invalidRequest("aggregateName");
+      if (tooLongForAnId(id)) throw notFound("stream with that ID does not exist");
       const page = unwrap(
         await anyAggregate(namespace(c.env, binding), id).history(Math.max(1, query.fromVersion), pageLimit(query.limit, 100, 1000)),
       );
@@ -93,7 +95,10 @@ export const adminRoutes = [
     admin: true,
     summary: "The full state of the create-order saga of an order",
     response: z.object({ saga: z.record(z.string(), z.unknown()) }),
-    handle: async (c, { params }) => ({ saga: unwrap(await sagaInstance(namespace(c.env, sagaBinding), params.id).get()) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw notFound("saga with that ID does not exist");
+      return { saga: unwrap(await sagaInstance(namespace(c.env, sagaBinding), params.id).get()) };
+    },
   }),
   route({
     method: "get",

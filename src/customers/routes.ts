@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
-import { unwrap } from "../kernel/errors";
+import { DomainError, unwrap } from "../kernel/errors";
 import { body, empty, maxLength, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { customerSchema } from "./contract";
-import { customerView } from "./domain";
+import { customerNotFound, customerView } from "./domain";
 
 const tag = "customers";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const customerCommand = command((env) => env.CUSTOMER);
+const customerCommand = longIdsUnknown(customerNotFound, command((env) => env.CUSTOMER));
 
 const toggle = (operationId: string, action: "enable" | "disable", summary: string) =>
   customerCommand({
@@ -46,7 +47,10 @@ export const customersRoutes = [
     tag,
     summary: "Get a customer (strongly consistent)",
     response: z.object({ customer: customerSchema }),
-    handle: async (c, { params }) => ({ customer: customerView(unwrap(await aggregate(c.env.CUSTOMER, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(customerNotFound);
+      return { customer: customerView(unwrap(await aggregate(c.env.CUSTOMER, params.id).get())) };
+    },
   }),
   customerCommand({
     method: "put",

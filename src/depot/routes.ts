@@ -6,6 +6,7 @@ import { body, empty, id, list, maxLength, quantity, text } from "../kernel/fiel
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { shoppingListSchema as listSchema } from "./contract";
 import { shoppingListNotFound, shoppingListView } from "./domain";
 import { boardStatuses, listBoard, resolveStops } from "./readmodel";
@@ -13,7 +14,7 @@ import { boardStatuses, listBoard, resolveStops } from "./readmodel";
 const tag = "depot";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const listCommand = command((env) => env.SHOPPING_LIST);
+const listCommand = longIdsUnknown(shoppingListNotFound, command((env) => env.SHOPPING_LIST));
 
 export const depotRoutes = [
   route({
@@ -56,8 +57,8 @@ export const depotRoutes = [
     summary: "Get a shopping list (strongly consistent)",
     response: z.object({ shoppingList: listSchema }),
     handle: async (c, { params }) => {
-      const snapshot = unwrap(await aggregate(c.env.SHOPPING_LIST, params.id).snapshot());
-      if (!snapshot.exists) throw DomainError.from(shoppingListNotFound);
+      const snapshot = tooLongForAnId(params.id) ? undefined : unwrap(await aggregate(c.env.SHOPPING_LIST, params.id).snapshot());
+      if (!snapshot?.exists) throw DomainError.from(shoppingListNotFound);
       return { shoppingList: shoppingListView(snapshot.state, snapshot.createdAt, snapshot.updatedAt) };
     },
   }),

@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
-import { unwrap } from "../kernel/errors";
+import { DomainError, unwrap } from "../kernel/errors";
 import { body, id, list, maxLength, money, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { orderSchema } from "./contract";
-import { orderView } from "./domain";
+import { orderNotFound, orderView } from "./domain";
 
 const tag = "ordering";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const orderCommand = command((env) => env.ORDER);
+const orderCommand = longIdsUnknown(orderNotFound, command((env) => env.ORDER));
 
 /** Store and product names take the limit of the names they copy. */
 const itemFields = {
@@ -45,7 +46,10 @@ export const orderingRoutes = [
     tag,
     summary: "Get an order with its total (strongly consistent)",
     response: z.object({ order: orderSchema }),
-    handle: async (c, { params }) => ({ order: orderView(unwrap(await aggregate(c.env.ORDER, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(orderNotFound);
+      return { order: orderView(unwrap(await aggregate(c.env.ORDER, params.id).get())) };
+    },
   }),
   orderCommand({
     method: "delete",

@@ -5,15 +5,16 @@ import { DomainError, unwrap } from "../kernel/errors";
 import { body, empty, maxLength, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { productSchema, storeSchema } from "./contract";
-import { productView, storeNotFound, storeView } from "./domain";
+import { productNotFound, productView, storeNotFound, storeView } from "./domain";
 import { listCatalog, listStores } from "./readmodel";
 
 const tag = "stores";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const storeCommand = command((env) => env.STORE);
-const productCommand = command((env) => env.PRODUCT);
+const storeCommand = longIdsUnknown(storeNotFound, command((env) => env.STORE));
+const productCommand = longIdsUnknown(productNotFound, command((env) => env.PRODUCT));
 
 const idResponse = z.object({ id: z.string() });
 
@@ -70,7 +71,10 @@ export const storesRoutes = [
     tag,
     summary: "Get a product (strongly consistent)",
     response: z.object({ product: productSchema }),
-    handle: async (c, { params }) => ({ product: productView(unwrap(await aggregate(c.env.PRODUCT, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(productNotFound);
+      return { product: productView(unwrap(await aggregate(c.env.PRODUCT, params.id).get())) };
+    },
   }),
   productCommand({
     method: "put",
@@ -98,7 +102,10 @@ export const storesRoutes = [
     tag,
     summary: "Get a store (strongly consistent)",
     response: z.object({ store: storeSchema }),
-    handle: async (c, { params }) => ({ store: storeView(unwrap(await aggregate(c.env.STORE, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(storeNotFound);
+      return { store: storeView(unwrap(await aggregate(c.env.STORE, params.id).get())) };
+    },
   }),
   storeCommand({
     method: "put",
@@ -145,8 +152,8 @@ export const storesRoutes = [
     response: idResponse,
     handle: async (c, { params, body: input }) => {
       const storeId = params.storeId;
-      const owner = unwrap(await aggregate(c.env.STORE, storeId).snapshot());
-      if (!owner.exists) throw DomainError.from(storeNotFound);
+      const owner = tooLongForAnId(storeId) ? undefined : unwrap(await aggregate(c.env.STORE, storeId).snapshot());
+      if (!owner?.exists) throw DomainError.from(storeNotFound);
       const id = crypto.randomUUID();
       unwrap(await aggregate(c.env.PRODUCT, id).execute({ type: "AddProduct", storeId, ...input }, causeOf(c)));
       return { id };

@@ -177,6 +177,106 @@ describe("limits at the door (SPEC §2.8)", () => {
   });
 });
 
+// ---- path ids (SPEC §2.8) --------- -------------------------------------------------------------
+
+/** The entity whose 404 a route answers for an unknown id. */
+const entityOf: Record<string, string> = {
+  getStore: "store",
+  enableParticipation: "store",
+  disableParticipation: "store",
+  rebrandStore: "store",
+  addProduct: "store",
+  getProduct: "product",
+  rebrandProduct: "product",
+  increaseProductPrice: "product",
+  decreaseProductPrice: "product",
+  removeProduct: "product",
+  getBasket: "basket",
+  cancelBasket: "basket",
+  addItem: "basket",
+  checkoutBasket: "basket",
+  getCustomer: "customer",
+  changeSmsNumber: "customer",
+  enableCustomer: "customer",
+  disableCustomer: "customer",
+  getOrder: "order",
+  cancelOrder: "order",
+  getShoppingList: "shopping list",
+  cancelShoppingList: "shopping list",
+  assignShoppingList: "shopping list",
+  completeShoppingList: "shopping list",
+  getInvoice: "invoice",
+  payInvoice: "invoice",
+  adjustInvoice: "invoice",
+  getStreamEvents: "stream",
+  getSaga: "saga",
+};
+/** Routes whose path id reaches no object: D1 reads answer as for any unknown id. removeItem is tested below. */
+const notObjectBacked = ["getStoreProducts", "getDeadLetter", "replayDeadLetter", "discardDeadLetter", "removeItem"];
+
+const adminEnv = { ADMIN_TOKEN: "t" };
+async function withPathId(route: (typeof routes)[number], pathId: string, env: object = adminEnv) {
+  const path = route.path.replace("{aggregateName}", "stores.Store").replace(/\{\w+\}/g, encodeURIComponent(pathId));
+  const init = { method: route.method.toUpperCase(), headers: { authorization: "Bearer t" }, body: ["post", "put"].includes(route.method) ? "{}" : undefined };
+  const res = await buildApp().request(path, init, env);
+  return { status: res.status, body: await res.json() };
+}
+
+describe("path ids (SPEC §2.8)", () => {
+  const withIds = routes.filter((r) => r.path.includes("{"));
+
+  it("names the 404 of every route with a path id", () => {
+    expect(withIds.map((r) => r.operationId).filter((op) => !entityOf[op] && !notObjectBacked.includes(op))).toEqual([]);
+  });
+
+  const objectBacked = withIds.filter((r) => !notObjectBacked.includes(r.operationId));
+  const tooLong = [
+    ["129 characters", "x".repeat(129)],
+    ["129 code points", "😀".repeat(129)],
+    ["10,000 characters", "x".repeat(10_000)],
+  ];
+  it.each(objectBacked.flatMap((r) => tooLong.map(([label, pathId]) => [r.operationId, label, r, pathId!] as const)))(
+    "%s: an id of %s is unknown, without calling any object",
+    async (operationId, _, route, pathId) => {
+      expect(await withPathId(route, pathId)).toEqual({
+        status: 404,
+        body: { code: 5, message: `${entityOf[operationId]} with that ID does not exist`, details: [] },
+      });
+    },
+  );
+
+  it.each(objectBacked.map((r) => [r.operationId, r] as const))("%s: an id of 128 code points reaches the object", async (_, route) => {
+    // with no bindings, reaching for the object fails
+    expect((await withPathId(route, "😀".repeat(128))).status).toBe(500);
+  });
+
+  describe("removeItem checks the product before the basket (SPEC §3.2)", () => {
+    const route = routes.find((r) => r.operationId === "removeItem")!;
+    /** BASKETS_DB with the product cached: a tombstone when removed. */
+    const cached = (removed: number) => ({
+      BASKETS_DB: {
+        prepare: () => ({
+          bind: () => ({ first: async () => ({ id: SOME_ID, store_id: SOME_ID, name: "Gin", price_cents: 100, removed, store_name: "Shop" }) }),
+        }),
+      },
+    });
+
+    it("answers the basket's 404 for a known product", async () => {
+      expect(await withPathId(route, "x".repeat(129), cached(0))).toEqual({
+        status: 404,
+        body: { code: 5, message: "basket with that ID does not exist", details: [] },
+      });
+    });
+
+    it("answers the product's 404 for an unknown product", async () => {
+      expect(await withPathId(route, "x".repeat(129), cached(1))).toEqual({
+        status: 404,
+        body: { code: 5, message: "product fallback failed: product was not located", details: [] },
+      });
+    });
+  });
+});
+
 /** A body schema's fields as paths, list entries' fields as `items.N.<field>`. */
 function bodyFields(schema: z.ZodType): string[] {
   type Json = { properties?: Record<string, Json>; anyOf?: Json[]; items?: Json };
