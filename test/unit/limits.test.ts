@@ -177,7 +177,7 @@ describe("limits at the door (SPEC §2.8)", () => {
   });
 });
 
-// ---- path ids (SPEC §2.8) --------- -------------------------------------------------------------
+// ---- path ids and names (SPEC §2.8) -------------------------------------------------------------
 
 /** The entity whose 404 a route answers for an unknown id. */
 const entityOf: Record<string, string> = {
@@ -274,6 +274,13 @@ describe("path ids (SPEC §2.8)", () => {
         body: { code: 5, message: "product fallback failed: product was not located", details: [] },
       });
     });
+  });
+});
+
+describe("names from the request are looked up in own data only (SPEC §2.8)", () => {
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])("the shopping-list status %s is unknown", async (status) => {
+    const res = await buildApp().request(`/api/depot/shopping?status=${status}`, {}, {});
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 400, body: { code: 3, message: "invalid request: status", details: [] } });
   });
 });
 
