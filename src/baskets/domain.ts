@@ -34,8 +34,8 @@ export const productLookupFailed = { code: Code.Internal, message: "product fall
 export const storeLookupFailed = { code: Code.Internal, message: "store fallback failed" } as const;
 
 /** Limits of a basket (SPEC §2.8): a line's quantity, and distinct products. */
-export const maxLineQuantity = 10_000;
-export const maxLines = 100;
+const maxLineQuantity = 10_000;
+const maxLines = 100;
 
 const blank = (s: string) => s.trim() === "";
 const notFound = () => DomainError.from(basketNotFound);

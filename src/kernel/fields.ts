@@ -10,10 +10,10 @@ import { roundMoney } from "./money";
 /** Longest text of each kind, in Unicode code points after trimming (SPEC §2.8). */
 export const maxLength = { name: 100, location: 200, description: 1_000, sku: 64, smsNumber: 32, botId: 64, id: 128 } as const;
 /** Largest money value in currency units, either sign: every total stays a safe integer in cents. */
-export const maxMoney = 10_000_000;
-export const maxQuantity = 10_000;
+const maxMoney = 10_000_000;
+const maxQuantity = 10_000;
 /** Most entries of a request list (`items`). */
-export const maxEntries = 100;
+const maxEntries = 100;
 
 const controlCharacter = /[\u0000-\u001f\u007f]/;
 
@@ -34,7 +34,7 @@ export const text = (max: number) =>
     .nullish()
     .transform((v) => v ?? "");
 
-/** An id in a body or query. */
+/** An id in a request body. */
 export const id = () => text(maxLength.id);
 
 /** Checked before rounding, so 10,000,000.004 is refused too. */
