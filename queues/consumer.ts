@@ -108,7 +108,7 @@ async function handleOne<Env extends ConsumerEnv>(
     const envelope = decode(message.body);
     messageId = envelope.id;
     name = envelope.name;
-    const handler = handlers[envelope.name];
+    const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
     if (!handler) {
       // logged once per name and context in this isolate: a context without handlers yet must not flood the log
       if (!unhandled.has(`${context}.${name}`)) {

@@ -8,6 +8,7 @@ import { type AppEnv, causeOf } from "../kernel/http";
 import { bindingNamed } from "../kernel/bindings";
 import { anyAggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
+import { tooLongForAnId } from "../kernel/path-ids";
 import { sagaInstance } from "../kernel/saga";
 import { readModels, sagaBindings, streamBindings } from "../modules";
 import { defaultRebuildBatch, maxRebuildBatch, rebuildBatch } from "../kernel/rebuild";
@@ -80,6 +81,7 @@ export const adminRoutes = [
       const { aggregateName, id } = params;
       const binding = streamBindings.get(aggregateName);
       if (!binding) throw invalidRequest("aggregateName");
+      if (tooLongForAnId(id)) throw notFound("stream with that ID does not exist");
       const page = unwrap(
         await anyAggregate(namespace(c.env, binding), id).history(Math.max(1, query.fromVersion), pageLimit(query.limit, 100, 1000)),
       );
@@ -95,7 +97,10 @@ export const adminRoutes = [
     admin: true,
     summary: "The full state of the create-order saga of an order",
     response: z.object({ saga: z.record(z.string(), z.unknown()) }),
-    handle: async (c, { params }) => ({ saga: unwrap(await sagaInstance(namespace(c.env, sagaBinding), params.id).get()) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw notFound("saga with that ID does not exist");
+      return { saga: unwrap(await sagaInstance(namespace(c.env, sagaBinding), params.id).get()) };
+    },
   }),
   route({
     method: "get",

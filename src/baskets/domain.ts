@@ -33,6 +33,10 @@ export const productNotLocated = { code: Code.NotFound, message: "product fallba
 export const productLookupFailed = { code: Code.Internal, message: "product fallback failed: requesting product" } as const;
 export const storeLookupFailed = { code: Code.Internal, message: "store fallback failed" } as const;
 
+/** Limits of a basket (SPEC §2.8): a line's quantity, and distinct products. */
+const maxLineQuantity = 10_000;
+const maxLines = 100;
+
 const blank = (s: string) => s.trim() === "";
 const notFound = () => DomainError.from(basketNotFound);
 const cannotModify = () => invalid("the basket cannot be modified");
@@ -53,7 +57,11 @@ export const basketDecider: Decider<BasketCommand, BasketEvent, Basket> = {
         if (!command.product.ok) throw DomainError.from(command.product.error);
         if (basket.status !== "open") throw cannotModify();
         if (command.quantity < 0) throw negativeQuantity();
-        return [{ name: "baskets.BasketItemAdded", payload: { item: { ...command.product.item, quantity: command.quantity } } }];
+        const item = command.product.item;
+        const line = basket.items.find((i) => i.productId === item.productId);
+        if ((line?.quantity ?? 0) + command.quantity > maxLineQuantity) throw invalid(`the item quantity cannot exceed ${maxLineQuantity}`);
+        if (!line && basket.items.length >= maxLines) throw invalid(`the basket cannot hold more than ${maxLines} items`);
+        return [{ name: "baskets.BasketItemAdded", payload: { item: { ...item, quantity: command.quantity } } }];
       }
       case "RemoveItem": {
         const line = basket.items.find((i) => i.productId === command.productId);

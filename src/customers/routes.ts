@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
-import { unwrap } from "../kernel/errors";
-import { body, empty, text } from "../kernel/fields";
+import { DomainError, unwrap } from "../kernel/errors";
+import { body, empty, maxLength, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { customerSchema } from "./contract";
-import { customerView } from "./domain";
+import { customerNotFound, customerView } from "./domain";
 
 const tag = "customers";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const customerCommand = command((env) => env.CUSTOMER);
+const customerCommand = longIdsUnknown(customerNotFound, command((env) => env.CUSTOMER));
 
 const toggle = (operationId: string, action: "enable" | "disable", summary: string) =>
   customerCommand({
@@ -31,7 +32,7 @@ export const customersRoutes = [
     operationId: "registerCustomer",
     tag,
     summary: "Register a customer (enabled)",
-    body: body({ name: text(), smsNumber: text() }),
+    body: body({ name: text(maxLength.name), smsNumber: text(maxLength.smsNumber) }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { name, smsNumber } }) => {
       const id = crypto.randomUUID();
@@ -46,7 +47,10 @@ export const customersRoutes = [
     tag,
     summary: "Get a customer (strongly consistent)",
     response: z.object({ customer: customerSchema }),
-    handle: async (c, { params }) => ({ customer: customerView(unwrap(await aggregate(c.env.CUSTOMER, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(customerNotFound);
+      return { customer: customerView(unwrap(await aggregate(c.env.CUSTOMER, params.id).get())) };
+    },
   }),
   customerCommand({
     method: "put",
@@ -54,7 +58,7 @@ export const customersRoutes = [
     operationId: "changeSmsNumber",
     tag,
     summary: "Change a customer's SMS number",
-    body: body({ smsNumber: text() }),
+    body: body({ smsNumber: text(maxLength.smsNumber) }),
     command: ({ smsNumber }) => ({ type: "ChangeSmsNumber", smsNumber }),
   }),
   toggle("enableCustomer", "enable", "Enable a customer"),

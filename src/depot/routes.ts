@@ -2,10 +2,11 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { DomainError, invalidRequest, unwrap } from "../kernel/errors";
-import { body, empty, list, quantity, text } from "../kernel/fields";
+import { body, empty, id, list, maxLength, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
 import { pageLimit, queryInt, queryText } from "../kernel/paging";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { shoppingListSchema as listSchema } from "./contract";
 import { shoppingListNotFound, shoppingListView } from "./domain";
 import { boardStatuses, listBoard, resolveStops } from "./readmodel";
@@ -13,7 +14,7 @@ import { boardStatuses, listBoard, resolveStops } from "./readmodel";
 const tag = "depot";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const listCommand = command((env) => env.SHOPPING_LIST);
+const listCommand = longIdsUnknown(shoppingListNotFound, command((env) => env.SHOPPING_LIST));
 
 export const depotRoutes = [
   route({
@@ -22,7 +23,7 @@ export const depotRoutes = [
     operationId: "createShoppingList",
     tag,
     summary: "Create a shopping list (stays pending: only the saga initiates lists)",
-    body: body({ orderId: text(), items: list(body({ productId: text(), storeId: text(), quantity: quantity() })) }),
+    body: body({ orderId: id(), items: list(body({ productId: id(), storeId: id(), quantity: quantity() })) }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { orderId, items } }) => {
       const id = crypto.randomUUID();
@@ -56,8 +57,8 @@ export const depotRoutes = [
     summary: "Get a shopping list (strongly consistent)",
     response: z.object({ shoppingList: listSchema }),
     handle: async (c, { params }) => {
-      const snapshot = unwrap(await aggregate(c.env.SHOPPING_LIST, params.id).snapshot());
-      if (!snapshot.exists) throw DomainError.from(shoppingListNotFound);
+      const snapshot = tooLongForAnId(params.id) ? undefined : unwrap(await aggregate(c.env.SHOPPING_LIST, params.id).snapshot());
+      if (!snapshot?.exists) throw DomainError.from(shoppingListNotFound);
       return { shoppingList: shoppingListView(snapshot.state, snapshot.createdAt, snapshot.updatedAt) };
     },
   }),
@@ -76,7 +77,7 @@ export const depotRoutes = [
     operationId: "assignShoppingList",
     tag,
     summary: "Assign an available list to a bot",
-    body: body({ botId: text() }),
+    body: body({ botId: text(maxLength.botId) }),
     command: ({ botId }) => ({ type: "AssignShoppingList", botId }),
   }),
   listCommand({

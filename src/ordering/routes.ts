@@ -1,19 +1,28 @@
 import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
-import { unwrap } from "../kernel/errors";
-import { body, list, money, quantity, text } from "../kernel/fields";
+import { DomainError, unwrap } from "../kernel/errors";
+import { body, id, list, maxLength, money, quantity, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { orderSchema } from "./contract";
-import { orderView } from "./domain";
+import { orderNotFound, orderView } from "./domain";
 
 const tag = "ordering";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const orderCommand = command((env) => env.ORDER);
+const orderCommand = longIdsUnknown(orderNotFound, command((env) => env.ORDER));
 
-const itemFields = { storeId: text(), productId: text(), storeName: text(), productName: text(), price: money(), quantity: quantity() };
+/** Store and product names take the limit of the names they copy. */
+const itemFields = {
+  storeId: id(),
+  productId: id(),
+  storeName: text(maxLength.name),
+  productName: text(maxLength.name),
+  price: money(),
+  quantity: quantity(),
+};
 
 export const orderingRoutes = [
   route({
@@ -22,7 +31,7 @@ export const orderingRoutes = [
     operationId: "createOrder",
     tag,
     summary: "Create an order (the create-order saga starts asynchronously)",
-    body: body({ items: list(body(itemFields)), customerId: text(), paymentId: text() }),
+    body: body({ items: list(body(itemFields)), customerId: id(), paymentId: id() }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { items, customerId, paymentId } }) => {
       const id = crypto.randomUUID();
@@ -37,7 +46,10 @@ export const orderingRoutes = [
     tag,
     summary: "Get an order with its total (strongly consistent)",
     response: z.object({ order: orderSchema }),
-    handle: async (c, { params }) => ({ order: orderView(unwrap(await aggregate(c.env.ORDER, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(orderNotFound);
+      return { order: orderView(unwrap(await aggregate(c.env.ORDER, params.id).get())) };
+    },
   }),
   orderCommand({
     method: "delete",

@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
-import { unwrap } from "../kernel/errors";
-import { body, empty, money, text } from "../kernel/fields";
+import { DomainError, unwrap } from "../kernel/errors";
+import { body, empty, id, money } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { invoiceSchema } from "./contract";
-import { invoiceView } from "./domain";
+import { invoiceNotFound, invoiceView } from "./domain";
 
 const tag = "payments";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const invoiceCommand = command((env) => env.INVOICE);
+const invoiceCommand = longIdsUnknown(invoiceNotFound, command((env) => env.INVOICE));
 
 export const paymentsRoutes = [
   route({
@@ -20,7 +21,7 @@ export const paymentsRoutes = [
     operationId: "authorizePayment",
     tag,
     summary: "Authorize a payment for a customer",
-    body: body({ customerId: text(), amount: money() }),
+    body: body({ customerId: id(), amount: money() }),
     response: z.object({ id: z.string() }),
     handle: async (c, { body: { customerId, amount } }) => {
       const id = crypto.randomUUID();
@@ -35,7 +36,10 @@ export const paymentsRoutes = [
     tag,
     summary: "Get an invoice (its id is the order's id)",
     response: z.object({ invoice: invoiceSchema }),
-    handle: async (c, { params }) => ({ invoice: invoiceView(unwrap(await aggregate(c.env.INVOICE, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(invoiceNotFound);
+      return { invoice: invoiceView(unwrap(await aggregate(c.env.INVOICE, params.id).get())) };
+    },
   }),
   invoiceCommand({
     method: "put",

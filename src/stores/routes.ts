@@ -2,18 +2,19 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { commandRouteFor, routeFor } from "../kernel/api";
 import { DomainError, unwrap } from "../kernel/errors";
-import { body, empty, money, text } from "../kernel/fields";
+import { body, empty, maxLength, money, text } from "../kernel/fields";
 import { causeOf } from "../kernel/http";
 import { aggregate } from "../kernel/objects";
+import { longIdsUnknown, tooLongForAnId } from "../kernel/path-ids";
 import { productSchema, storeSchema } from "./contract";
-import { productView, storeNotFound, storeView } from "./domain";
+import { productNotFound, productView, storeNotFound, storeView } from "./domain";
 import { listCatalog, listStores } from "./readmodel";
 
 const tag = "stores";
 const route = routeFor<Env>();
 const command = commandRouteFor<Env>();
-const storeCommand = command((env) => env.STORE);
-const productCommand = command((env) => env.PRODUCT);
+const storeCommand = longIdsUnknown(storeNotFound, command((env) => env.STORE));
+const productCommand = longIdsUnknown(productNotFound, command((env) => env.PRODUCT));
 
 const idResponse = z.object({ id: z.string() });
 
@@ -55,7 +56,7 @@ export const storesRoutes = [
     operationId: "createStore",
     tag,
     summary: "Create a store",
-    body: body({ name: text(), location: text() }),
+    body: body({ name: text(maxLength.name), location: text(maxLength.location) }),
     response: idResponse,
     handle: async (c, { body: { name, location } }) => {
       const id = crypto.randomUUID();
@@ -70,7 +71,10 @@ export const storesRoutes = [
     tag,
     summary: "Get a product (strongly consistent)",
     response: z.object({ product: productSchema }),
-    handle: async (c, { params }) => ({ product: productView(unwrap(await aggregate(c.env.PRODUCT, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(productNotFound);
+      return { product: productView(unwrap(await aggregate(c.env.PRODUCT, params.id).get())) };
+    },
   }),
   productCommand({
     method: "put",
@@ -78,7 +82,7 @@ export const storesRoutes = [
     operationId: "rebrandProduct",
     tag,
     summary: "Rename a product and change its description",
-    body: body({ name: text(), description: text() }),
+    body: body({ name: text(maxLength.name), description: text(maxLength.description) }),
     command: ({ name, description }) => ({ type: "RebrandProduct", name, description }),
   }),
   priceChange("increaseProductPrice", "increase"),
@@ -98,7 +102,10 @@ export const storesRoutes = [
     tag,
     summary: "Get a store (strongly consistent)",
     response: z.object({ store: storeSchema }),
-    handle: async (c, { params }) => ({ store: storeView(unwrap(await aggregate(c.env.STORE, params.id).get())) }),
+    handle: async (c, { params }) => {
+      if (tooLongForAnId(params.id)) throw DomainError.from(storeNotFound);
+      return { store: storeView(unwrap(await aggregate(c.env.STORE, params.id).get())) };
+    },
   }),
   storeCommand({
     method: "put",
@@ -123,7 +130,7 @@ export const storesRoutes = [
     operationId: "rebrandStore",
     tag,
     summary: "Rename a store",
-    body: body({ name: text() }),
+    body: body({ name: text(maxLength.name) }),
     command: ({ name }) => ({ type: "RebrandStore", name }),
   }),
   route({
@@ -141,12 +148,12 @@ export const storesRoutes = [
     operationId: "addProduct",
     tag,
     summary: "Add a product to a store",
-    body: body({ name: text(), description: text(), sku: text(), price: money() }),
+    body: body({ name: text(maxLength.name), description: text(maxLength.description), sku: text(maxLength.sku), price: money() }),
     response: idResponse,
     handle: async (c, { params, body: input }) => {
       const storeId = params.storeId;
-      const owner = unwrap(await aggregate(c.env.STORE, storeId).snapshot());
-      if (!owner.exists) throw DomainError.from(storeNotFound);
+      const owner = tooLongForAnId(storeId) ? undefined : unwrap(await aggregate(c.env.STORE, storeId).snapshot());
+      if (!owner?.exists) throw DomainError.from(storeNotFound);
       const id = crypto.randomUUID();
       unwrap(await aggregate(c.env.PRODUCT, id).execute({ type: "AddProduct", storeId, ...input }, causeOf(c)));
       return { id };

@@ -40,7 +40,8 @@ describe("RegisterCustomer and GetCustomer", () => {
     const blankName = "the customer name cannot be blank";
     invalid(await call("POST", "/api/customers", { name: "", smsNumber: "" }), blankName);
     invalid(await call("POST", "/api/customers", { name: "", smsNumber: "555" }), blankName);
-    invalid(await call("POST", "/api/customers", { name: "  \t", smsNumber: "555" }), blankName);
+    invalid(await call("POST", "/api/customers", { name: "  \u3000", smsNumber: "555" }), blankName);
+    invalid(await call("POST", "/api/customers", { name: "  \t", smsNumber: "555" }), "invalid request: name");
     invalid(await call("POST", "/api/customers", { smsNumber: "555" }), blankName);
     invalid(await call("POST", "/api/customers", { name: null, smsNumber: "555" }), blankName);
     invalid(await call("POST", "/api/customers", {}), blankName);

@@ -115,6 +115,17 @@ describe("request bodies", () => {
     invalid(await call("PUT", `/api/stores/products/${unknownId()}/increasePrice`, { price: "1" }), "invalid request: price");
   });
 
+  it("fields over the limits of SPEC §2.8 → 400 `invalid request: <field>`", async () => {
+    const storeId = await createStore("Limits", "Here");
+    invalid(await call("POST", "/api/stores", { name: "n".repeat(101), location: "L" }), "invalid request: name");
+    invalid(await call("POST", "/api/stores", { name: "N", location: "L\u0000" }), "invalid request: location");
+    for (const price of [1e307, -1e307, 10_000_000.01]) {
+      invalid(await call("POST", `/api/stores/${storeId}/products`, { name: "Huge", price }), "invalid request: price");
+    }
+    const items = Array.from({ length: 101 }, () => ({ productId: "p", storeId, quantity: 1 }));
+    invalid(await call("POST", "/api/ordering", { customerId: "c", paymentId: "p", items }), "invalid request: items");
+  });
+
   it("missing and null fields take their zero values; an empty body counts as {}", async () => {
     invalid(await call("POST", "/api/stores", {}), "the store name cannot be blank");
     invalid(await call("POST", "/api/stores"), "the store name cannot be blank");
@@ -298,6 +309,15 @@ describe("routing", () => {
     const storeId = await createStore("Opaque", "Here");
     // The same id in upper case names a different (non-existent) aggregate.
     storeNotFound(await call("GET", `/api/stores/${storeId.toUpperCase()}`));
+  });
+
+  it("a path id longer than 128 characters is simply unknown (SPEC §2.8)", async () => {
+    for (const id of ["x".repeat(129), "x".repeat(10_000)]) {
+      storeNotFound(await call("GET", `/api/stores/${id}`));
+      storeNotFound(await call("PUT", `/api/stores/${id}/rebrand`, { name: "x" }));
+      productNotFound(await call("PUT", `/api/stores/products/${id}/increasePrice`, { price: 1 }));
+      expectOk(await call("GET", `/api/stores/${id}/products`), { products: [] });
+    }
   });
 
   it("no route ever creates an aggregate from a path id", async () => {

@@ -68,7 +68,9 @@ describe("CreateStore and GetStore", () => {
 
   it("rejects a blank location", async () => {
     invalid(await call("POST", "/api/stores", { name: "Shop", location: "" }), "the store location cannot be blank");
-    invalid(await call("POST", "/api/stores", { name: "Shop", location: " \t " }), "the store location cannot be blank");
+    invalid(await call("POST", "/api/stores", { name: "Shop", location: " \u00a0 " }), "the store location cannot be blank");
+    // a tab is a control character, refused at the door (SPEC §2.8)
+    invalid(await call("POST", "/api/stores", { name: "Shop", location: " \t " }), "invalid request: location");
     invalid(await call("POST", "/api/stores", { name: "Shop" }), "the store location cannot be blank");
   });
 
@@ -220,7 +222,8 @@ describe("RebrandProduct", () => {
     const storeId = await createStore("Rebrander", "Level 1");
     const id = await addProduct(storeId, { name: "Keep", description: "d", sku: "k", price: 1 });
     invalid(await call("PUT", `/api/stores/products/${id}/rebrand`, { name: "", description: "x" }), "the product name cannot be blank");
-    invalid(await call("PUT", `/api/stores/products/${id}/rebrand`, { name: "\n" }), "the product name cannot be blank");
+    invalid(await call("PUT", `/api/stores/products/${id}/rebrand`, { name: "\u2028" }), "the product name cannot be blank");
+    invalid(await call("PUT", `/api/stores/products/${id}/rebrand`, { name: "\n" }), "invalid request: name");
     invalid(await call("PUT", `/api/stores/products/${id}/rebrand`), "the product name cannot be blank");
     expectOk(await getProduct(id), { product: { id, storeId, name: "Keep", description: "d", sku: "k", price: 1 } });
   });

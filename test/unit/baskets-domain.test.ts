@@ -38,6 +38,8 @@ const CHECKOUT_PAYMENT_BLANK = "baskets checkout: the payment id cannot be blank
 const NOT_LOCATED = "product fallback failed: product was not located";
 const REQUESTING = "product fallback failed: requesting product";
 const STORE_FALLBACK = "store fallback failed";
+const QUANTITY_OVER = "the item quantity cannot exceed 10000";
+const TOO_MANY_LINES = "the basket cannot hold more than 100 items";
 
 // ---- fixtures ----------------------------------------------------------------------------------
 
@@ -156,6 +158,56 @@ describe("Basket decider", () => {
       basket(started(), itemAdded(gin, 1), checkedOut())
         .when(addItem(found(tonic), 1))
         .thenFails(Code.InvalidArgument, CANNOT_MODIFY);
+    });
+
+    describe("limits (SPEC §2.8)", () => {
+      const product = (n: number): Line => ({ ...tonic, productId: `product-${n}`, productName: `Product ${n}` });
+      /** A basket with `lines` distinct products, one of each; gin is not among them. */
+      const withLines = (lines: number) => [started(), ...Array.from({ length: lines }, (_, n) => itemAdded(product(n), 1))];
+
+      it("lets a line reach exactly 10000", () => {
+        const { state } = basket(started(), itemAdded(gin, 9_999)).when(addItem(found(gin), 1)).then([itemAdded(gin, 1)]);
+        expect(state.items).toEqual([{ ...gin, quantity: 10_000 }]);
+        basket(started()).when(addItem(found(gin), 10_000)).then([itemAdded(gin, 10_000)]);
+      });
+
+      it("rejects a line going over 10000, counting what the line already holds", () => {
+        basket(started(), itemAdded(gin, 9_999)).when(addItem(found(gin), 2)).thenFails(Code.InvalidArgument, QUANTITY_OVER);
+        basket(started(), itemAdded(gin, 10_000)).when(addItem(found(gin), 1)).thenFails(Code.InvalidArgument, QUANTITY_OVER);
+        basket(started()).when(addItem(found(gin), 10_001)).thenFails(Code.InvalidArgument, QUANTITY_OVER);
+      });
+
+      it("counts only the product's own line, and what is left after a removal", () => {
+        basket(started(), itemAdded(tonic, 10_000)).when(addItem(found(gin), 10_000)).then([itemAdded(gin, 10_000)]);
+        basket(started(), itemAdded(gin, 10_000), itemRemoved(GIN, 1)).when(addItem(found(gin), 1)).then([itemAdded(gin, 1)]);
+      });
+
+      it("accepts a 100th distinct product", () => {
+        const { state } = basket(...withLines(99)).when(addItem(found(gin), 1)).then([itemAdded(gin, 1)]);
+        expect(state.items).toHaveLength(100);
+      });
+
+      it("rejects a 101st distinct product, even with a quantity of 0", () => {
+        basket(...withLines(100)).when(addItem(found(gin), 1)).thenFails(Code.InvalidArgument, TOO_MANY_LINES);
+        basket(...withLines(100)).when(addItem(found(gin), 0)).thenFails(Code.InvalidArgument, TOO_MANY_LINES);
+      });
+
+      it("still adds to a product already in a full basket", () => {
+        basket(...withLines(100)).when(addItem(found(product(7)), 5)).then([itemAdded(product(7), 5)]);
+      });
+
+      it("comes after the documented checks 1-5", () => {
+        basket().when(addItem(found(gin), 10_001)).thenFails(Code.NotFound, BASKET_NOT_FOUND);
+        for (const [, lookup, code, message] of LOOKUP_FAILURES) {
+          basket(...withLines(100)).when(addItem(lookup, 10_001)).thenFails(code, message);
+        }
+        basket(...withLines(100), checkedOut()).when(addItem(found(gin), 10_001)).thenFails(Code.InvalidArgument, CANNOT_MODIFY);
+        basket(...withLines(100)).when(addItem(found(gin), -1)).thenFails(Code.InvalidArgument, NEGATIVE_QUANTITY);
+      });
+
+      it("checks the line's quantity before the number of products", () => {
+        basket(...withLines(100)).when(addItem(found(gin), 10_001)).thenFails(Code.InvalidArgument, QUANTITY_OVER);
+      });
     });
 
     describe("check order", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DomainError } from "../../src/kernel/errors";
-import { body, empty, flag, list, money, quantity, text } from "../../src/kernel/fields";
+import { body, empty, flag, id, list, maxLength, money, quantity, text } from "../../src/kernel/fields";
 import { buildApp } from "../../src/app";
 import { camelizeKeys, nestedDeeperThan, validate } from "../../src/kernel/http";
 
@@ -21,9 +21,9 @@ function expectInvalidRequest(fn: () => unknown, detail: string): void {
 // ---- fields: zero values and types (SPEC §2.4, §2.2) -------------------------------------------
 
 describe("fields", () => {
-  const storeBody = body({ name: text(), location: text() });
+  const storeBody = body({ name: text(maxLength.name), location: text(maxLength.location) });
 
-  describe("text()", () => {
+  describe("text(max)", () => {
     it("takes the zero value \"\" when missing or null", () => {
       expect(validate(storeBody, {})).toEqual({ name: "", location: "" });
       expect(validate(storeBody, { name: null, location: undefined })).toEqual({ name: "", location: "" });
@@ -111,7 +111,7 @@ describe("fields", () => {
   });
 
   describe("list()", () => {
-    const itemsBody = body({ items: list(body({ productId: text(), quantity: quantity() })) });
+    const itemsBody = body({ items: list(body({ productId: id(), quantity: quantity() })) });
 
     it("takes the zero value [] when missing or null", () => {
       expect(validate(itemsBody, {})).toEqual({ items: [] });
@@ -230,7 +230,7 @@ describe("camelizeKeys", () => {
   });
 
   it("feeds validate: a snake_case body parses like a camelCase one", () => {
-    const schema = body({ customerId: text(), smsNumber: text() });
+    const schema = body({ customerId: id(), smsNumber: text(maxLength.smsNumber) });
     expect(validate(schema, camelizeKeys({ customer_id: "c", sms_number: "5" }))).toEqual({
       customerId: "c",
       smsNumber: "5",
@@ -243,7 +243,7 @@ describe("camelizeKeys", () => {
   it('ignores a "__proto__" key like any unknown field', () => {
     const parsed = camelizeKeys(JSON.parse('{"__proto__":{"name":"smuggled"},"nested":{"__proto__":{"x":1}}}'));
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-    expect(validate(body({ name: text() }), parsed)).toEqual({ name: "" });
+    expect(validate(body({ name: text(maxLength.name) }), parsed)).toEqual({ name: "" });
   });
 });
 
