@@ -114,6 +114,12 @@ describe("stores consumer", () => {
     expect(failure?.attempts).toBe(1);
     expect(failure?.last_error).toContain("name");
   });
+
+  it("has no handler for names of Object.prototype members (SPEC §2.8 own-data lookups)", async () => {
+    const named = (name: string): Envelope => ({ id: crypto.randomUUID(), name, payload: {}, metadata: cause, occurredAt: new Date().toISOString() });
+    const result = await deliver("mallbots-stores", [named("constructor"), named("toString"), named("__proto__")]);
+    expect(result.explicitAcks).toEqual(["m0", "m1", "m2"]);
+  });
 });
 
 describe("dead letters", () => {
