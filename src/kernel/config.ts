@@ -17,6 +17,8 @@ export interface Config {
   queueRetryBaseSeconds: number;
   skipImmediateRelay: boolean;
   stalledContexts: string[];
+  /** Where SMS are POSTed; "" when unset or blank (notifications are then recorded, not delivered). */
+  smsWebhookUrl: string;
 }
 
 const positive = (value: string | undefined, fallback: number, min = 1): number => {
@@ -30,6 +32,7 @@ export function readConfig(vars: ConfigVars): Config {
     sagaReplyTimeoutSeconds: positive(vars.SAGA_REPLY_TIMEOUT_SECONDS, 30),
     queueRetryBaseSeconds: positive(vars.QUEUE_RETRY_BASE_SECONDS, 10, 0),
     skipImmediateRelay: vars.OUTBOX_RELAY_FAULT === "skip-immediate",
+    smsWebhookUrl: (vars.SMS_WEBHOOK_URL ?? "").trim(),
     stalledContexts: (vars.STALL_QUEUES ?? "").split(",").map((c) => c.trim()).filter(Boolean),
   };
 }
