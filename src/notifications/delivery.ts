@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { readConfig } from "../kernel/config";
 import { describeError, logError, logInfo } from "../kernel/log";
-import { afterFailure, firstAttemptGraceMs, redactUrl, scrubSecrets, sweepBatch, webhookTarget, webhookTimeoutMs } from "./domain";
+import { afterFailure, attemptLeaseMs, redactUrl, scrubSecrets, sweepBatch, webhookTarget, webhookTimeoutMs } from "./domain";
 import { claimDue, markFailed, markSent, type Outgoing } from "./readmodel";
 
 /** SMS delivery through the webhook (SPEC §3.7): one POST per attempt, its outcome recorded on the row. */
@@ -51,7 +51,7 @@ export async function attempt(env: Env, webhookUrl: string, row: Outgoing, now: 
       logInfo("sms sent", { notificationId: row.id, attempt: row.attempts + 1, status: result.status });
       return;
     }
-    const next = afterFailure(row.attempts, at);
+    const next = afterFailure(row.attempts, at, readConfig(env).smsRetryBaseSeconds * 1000);
     await markFailed(db, row.id, row.attempts, next, result.error).run();
     logInfo("sms delivery failed", {
       notificationId: row.id,
@@ -74,7 +74,7 @@ export async function attempt(env: Env, webhookUrl: string, row: Outgoing, now: 
 export async function sweep(env: Env, at: number): Promise<number> {
   const webhookUrl = readConfig(env).smsWebhookUrl;
   if (webhookUrl === "") return 0;
-  const lease = new Date(at + firstAttemptGraceMs).toISOString();
+  const lease = new Date(at + attemptLeaseMs).toISOString();
   const rows = await claimDue(env.NOTIFICATIONS_DB, new Date(at).toISOString(), lease, sweepBatch);
   await Promise.all(rows.map((row) => attempt(env, webhookUrl, row, () => Math.max(Date.now(), at))));
   if (rows.length > 0) logInfo("sms sweep", { retried: rows.length });

@@ -25,25 +25,30 @@ export function messageText(kind: NotificationKind, name: string, orderId: strin
 
 /** After this many failed attempts a notification is `failed` and no longer retried. */
 export const maxAttempts = 5;
+/** SPEC's backoff base; `SMS_RETRY_BASE_SECONDS` overrides it (src/kernel/config.ts). */
 export const retryBaseMs = 30_000;
 export const webhookTimeoutMs = 5_000;
 /**
- * A new pending row is due this long after it is recorded: the handler's own first attempt runs in
- * that window, and if the runtime dies before it, the sweep sends it later.
+ * A new pending row, or one a sweep has claimed, is due again this long later: the attempt in
+ * progress ends well within it (5 s timeout), and if the runtime dies first, a later sweep sends it.
  */
-export const firstAttemptGraceMs = retryBaseMs;
+export const attemptLeaseMs = 30_000;
 /** Rows one sweep claims at most. */
 export const sweepBatch = 50;
 
 /** Delay before the next attempt after `attempts` failures: 30 s × 2^(attempts−1). */
-export const retryDelayMs = (attempts: number): number => retryBaseMs * 2 ** (attempts - 1);
+export const retryDelayMs = (attempts: number, baseMs = retryBaseMs): number => baseMs * 2 ** (attempts - 1);
 
 /** The row's next state after one more failed attempt at `now` (epoch ms). */
-export function afterFailure(attemptsBefore: number, now: number): { attempts: number; delivery: "pending" | "failed"; nextAttemptAt: string } {
+export function afterFailure(
+  attemptsBefore: number,
+  now: number,
+  baseMs = retryBaseMs,
+): { attempts: number; delivery: "pending" | "failed"; nextAttemptAt: string } {
   const attempts = attemptsBefore + 1;
   return attempts >= maxAttempts
     ? { attempts, delivery: "failed", nextAttemptAt: "" }
-    : { attempts, delivery: "pending", nextAttemptAt: new Date(now + retryDelayMs(attempts)).toISOString() };
+    : { attempts, delivery: "pending", nextAttemptAt: new Date(now + retryDelayMs(attempts, baseMs)).toISOString() };
 }
 
 /** The webhook URL without its credentials, for logs (SPEC §7: no line contains a secret). */

@@ -9,7 +9,7 @@ import { markInbox, rowProjector } from "../kernel/projection";
 import { ordersApi } from "../ordering/contract";
 import type { NotificationKind } from "./contract";
 import { attempt } from "./delivery";
-import { firstAttemptGraceMs, messageText } from "./domain";
+import { attemptLeaseMs, messageText } from "./domain";
 import { changeSmsNumber, customersCache, findCustomer, insertCustomer, insertNotification, type NewNotification } from "./readmodel";
 
 /** The customer cache from the Customers events, and one SMS per order event (SPEC §3.7). */
@@ -46,7 +46,7 @@ const notify = <P extends { id: string; customerId: string }>(
       smsNumber: customer.smsNumber,
       message: text(customer.name, message.payload),
       delivery: webhookUrl === "" ? "recorded" : "pending",
-      nextAttemptAt: webhookUrl === "" ? "" : new Date(Date.now() + firstAttemptGraceMs).toISOString(),
+      nextAttemptAt: webhookUrl === "" ? "" : new Date(Date.now() + attemptLeaseMs).toISOString(),
       createdAt: message.occurredAt,
     };
     const [inserted] = await db.batch([insertNotification(db, notification), markInbox(db, message.id, handler)]);

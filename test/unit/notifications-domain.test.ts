@@ -69,3 +69,11 @@ describe("webhook credentials", () => {
     expect(webhookTarget("http://127.0.0.1:9999/sms")).toEqual({ url: "http://127.0.0.1:9999/sms" });
   });
 });
+
+describe("retry base override (SMS_RETRY_BASE_SECONDS)", () => {
+  it("scales the schedule; 0 makes a failed row due at once", () => {
+    expect([1, 2, 3].map((a) => retryDelayMs(a, 1000))).toEqual([1000, 2000, 4000]);
+    const now = Date.parse("2026-03-01T12:00:00.000Z");
+    expect(afterFailure(2, now, 0)).toEqual({ attempts: 3, delivery: "pending", nextAttemptAt: "2026-03-01T12:00:00.000Z" });
+  });
+});
