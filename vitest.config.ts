@@ -33,6 +33,8 @@ export default defineConfig({
           silent: "passed-only",
           include: ["test/integration/**/*.test.ts"],
           setupFiles: ["./test/integration/apply-migrations.ts"],
+          // a real webhook server in Node for the SMS delivery tests
+          globalSetup: ["./test/integration/webhook-setup.ts"],
         },
       },
       {
