@@ -41,7 +41,7 @@ describe("formatTotal", () => {
 
 describe("retry schedule", () => {
   it("waits 30 s × 2^(attempts−1): 30, 60, 120, 240 s", () => {
-    expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([30_000, 60_000, 120_000, 240_000]);
+    expect([1, 2, 3, 4].map((a) => retryDelayMs(a))).toEqual([30_000, 60_000, 120_000, 240_000]);
   });
 
   it("keeps the row pending with the next attempt time until the 5th failure, then fails it", () => {
