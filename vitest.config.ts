@@ -5,6 +5,7 @@ const migrations = async () => ({
   STORES_MIGRATIONS: await readD1Migrations("migrations/stores"),
   BASKETS_MIGRATIONS: await readD1Migrations("migrations/baskets"),
   DEPOT_MIGRATIONS: await readD1Migrations("migrations/depot"),
+  NOTIFICATIONS_MIGRATIONS: await readD1Migrations("migrations/notifications"),
   OPS_MIGRATIONS: await readD1Migrations("migrations/ops"),
 });
 
@@ -32,6 +33,8 @@ export default defineConfig({
           silent: "passed-only",
           include: ["test/integration/**/*.test.ts"],
           setupFiles: ["./test/integration/apply-migrations.ts"],
+          // a real webhook server in Node for the SMS delivery tests
+          globalSetup: ["./test/integration/webhook-setup.ts"],
         },
       },
       {

@@ -11,4 +11,7 @@ export function startDev(options: {
   stdio?: "inherit" | "ignore" | "pipe";
   timeoutMs?: number;
 }): Promise<ChildProcess>;
+export const cronPath: string;
+export function fireCron(port: number): Promise<void>;
+export function startCron(port: number, everyMs?: number, report?: (error: Error) => void): { stop(): void };
 export function stopDev(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;

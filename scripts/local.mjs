@@ -35,13 +35,14 @@ export function migrate(persistTo) {
 }
 
 /**
- * Starts `wrangler dev`; vars are passed as --var NAME:VALUE. Resolves when /liveness answers.
+ * Starts `wrangler dev` with `--test-scheduled`, which exposes `/__scheduled` to fire the cron trigger
+ * (local runtimes never fire it themselves); vars are passed as --var NAME:VALUE. Resolves when /liveness answers.
  * Logs at "info" (every request) when someone reads them, "warn" when stdio is ignored: logging every
  * request costs wrangler's process CPU under load. WRANGLER_LOG overrides both.
  */
 export async function startDev({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
   const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
-    "--show-interactive-dev-session=false", "--log-level", process.env.WRANGLER_LOG ?? (stdio === "ignore" ? "warn" : "info")];
+    "--show-interactive-dev-session=false", "--test-scheduled", "--log-level", process.env.WRANGLER_LOG ?? (stdio === "ignore" ? "warn" : "info")];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio, detached: true });
   const deadline = Date.now() + timeoutMs;
@@ -66,4 +67,23 @@ export function stopDev(child, signal = "SIGTERM") {
     process.kill(-child.pid, signal);
   } catch {}
   return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
+}
+
+/** The cron expression of wrangler.toml's one trigger, URL-encoded for /__scheduled. */
+export const cronPath = "/__scheduled?cron=*+*+*+*+*";
+
+/** Fires the cron trigger once (the scheduled handler of src/index.ts) on a system started by startDev. */
+export async function fireCron(port) {
+  const res = await fetch(`http://127.0.0.1:${port}${cronPath}`);
+  await res.text();
+  if (!res.ok) throw new Error(`${cronPath} answered ${res.status}`);
+}
+
+/**
+ * Fires the cron trigger every `everyMs` (a minute, like `* * * * *`) until stop() is called: what the
+ * platform does in production. A failed firing is reported and the next one still runs.
+ */
+export function startCron(port, everyMs = 60_000, report = (error) => console.error(`cron: ${error.message}`)) {
+  const timer = setInterval(() => fireCron(port).catch(report), everyMs);
+  return { stop: () => clearInterval(timer) };
 }

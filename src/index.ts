@@ -1,5 +1,6 @@
 import { buildApp } from "./app";
 import type { Env } from "./env";
+import { runScheduled } from "./kernel/module";
 import { modules } from "./modules";
 import { consume } from "../queues/consumer";
 
@@ -19,4 +20,6 @@ const app = buildApp();
 export default {
   fetch: app.fetch,
   queue: (batch, env) => consume(batch, env, modules),
+  // the cron trigger (wrangler.toml [triggers]); locally fired through /__scheduled (scripts/local.mjs)
+  scheduled: (controller, env) => runScheduled(modules, env, controller.scheduledTime),
 } satisfies ExportedHandler<Env>;

@@ -4,6 +4,7 @@ import { customersModule } from "./customers/module";
 import { depotModule } from "./depot/module";
 import type { Module, ReadModelDatabase } from "./kernel/module";
 import { buildRegistry } from "./kernel/registry";
+import { notificationsModule } from "./notifications/module";
 import { orderingModule } from "./ordering/module";
 import { paymentsModule } from "./payments/module";
 import { storesModule } from "./stores/module";
@@ -12,7 +13,7 @@ import { storesModule } from "./stores/module";
  * Every bounded context, in one list. The app's routes and tags, the consumer's dispatch, the topology,
  * the message registry and the admin stream map are derived from it; wrangler.toml is checked against it.
  */
-export const modules: readonly Module[] = [storesModule, basketsModule, customersModule, orderingModule, depotModule, paymentsModule, cosecModule];
+export const modules: readonly Module[] = [storesModule, basketsModule, customersModule, orderingModule, depotModule, paymentsModule, notificationsModule, cosecModule];
 
 /** Every message on the wire, by name: the contracts of all contexts. */
 export const messageSchemas = buildRegistry(...modules.flatMap((m) => m.contracts));

@@ -5,6 +5,8 @@ export interface ConfigVars {
   QUEUE_RETRY_BASE_SECONDS?: string;
   ADMIN_TOKEN?: string;
   SMS_WEBHOOK_URL?: string;
+  /** SMS retry backoff base (SPEC §3.7: 30 s); the e2e tests use 0 to retry at the next sweep. */
+  SMS_RETRY_BASE_SECONDS?: string;
   /** Test-only fault injection: "skip-immediate" leaves the outbox to the alarm, as after a crash. */
   OUTBOX_RELAY_FAULT?: string;
   /** Test-only fault injection: comma-separated contexts whose consumers defer every message, as if stalled. */
@@ -17,6 +19,9 @@ export interface Config {
   queueRetryBaseSeconds: number;
   skipImmediateRelay: boolean;
   stalledContexts: string[];
+  /** Where SMS are POSTed; "" when unset or blank (notifications are then recorded, not delivered). */
+  smsWebhookUrl: string;
+  smsRetryBaseSeconds: number;
 }
 
 const positive = (value: string | undefined, fallback: number, min = 1): number => {
@@ -30,6 +35,8 @@ export function readConfig(vars: ConfigVars): Config {
     sagaReplyTimeoutSeconds: positive(vars.SAGA_REPLY_TIMEOUT_SECONDS, 30),
     queueRetryBaseSeconds: positive(vars.QUEUE_RETRY_BASE_SECONDS, 10, 0),
     skipImmediateRelay: vars.OUTBOX_RELAY_FAULT === "skip-immediate",
+    smsWebhookUrl: (vars.SMS_WEBHOOK_URL ?? "").trim(),
+    smsRetryBaseSeconds: positive(vars.SMS_RETRY_BASE_SECONDS, 30, 0),
     stalledContexts: (vars.STALL_QUEUES ?? "").split(",").map((c) => c.trim()).filter(Boolean),
   };
 }

@@ -3,6 +3,7 @@ import type { AggregateType, Contract } from "./decider";
 import type { ContextHandlers } from "./messages";
 import type { Mirror } from "./projection";
 import type { SagaDefinition } from "./saga";
+import { logError } from "./log";
 
 /** An aggregate type hosted by a Durable Object class under a binding (SPEC §1.4). */
 export interface AggregateBinding {
@@ -40,6 +41,8 @@ export interface Module {
   contracts: readonly Contract[];
   /** Its D1 database, if it keeps a read model. */
   database?: ReadModelDatabase;
+  /** Periodic work, run by the Worker's cron trigger (SPEC §1.4) at the trigger's scheduled time (epoch ms). */
+  scheduled?(env: any, at: number): Promise<void>;
 }
 
 /** A context's D1 read model: what a rebuild (SPEC §7) empties and how it refills each row from its owner. */
@@ -50,6 +53,20 @@ export interface ReadModelDatabase {
   tables: readonly string[];
   /** The mirror of each aggregate stream the `streams` table lists. */
   mirrors: readonly Mirror<any, any>[];
+}
+
+/**
+ * The cron trigger: every module's `scheduled` hook, concurrently. A failing hook is logged and does
+ * not stop the others; the run fails if any did, so the runtime reports it.
+ */
+export async function runScheduled(modules: readonly Pick<Module, "name" | "scheduled">[], env: object, at: number): Promise<void> {
+  const runs = modules.flatMap((m) => (m.scheduled ? [{ name: m.name, run: m.scheduled(env, at) }] : []));
+  const outcomes = await Promise.allSettled(runs.map((r) => r.run));
+  const failed = runs.filter((_, i) => outcomes[i]!.status === "rejected");
+  outcomes.forEach((o, i) => {
+    if (o.status === "rejected") logError("scheduled work failed", o.reason, { context: runs[i]!.name });
+  });
+  if (failed.length > 0) throw new Error(`scheduled work failed: ${failed.map((r) => r.name).join(", ")}`);
 }
 
 export const defineModule = <const M extends Module>(module: M): M => module;

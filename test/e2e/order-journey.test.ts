@@ -25,7 +25,7 @@ import { Unexpected, waitFor } from "./system";
 /**
  * SPEC §6.1 steps 1–18 over real HTTP and real queues: the happy path from a new store to a
  * completed order, with the exact bodies of the journey table, plus the shopping-list board queries
- * of §3.5. (Steps 19–20 need search and notifications, which are not built yet.)
+ * of §3.5. (Step 20 runs in notifications.test.ts, against a webhook; step 19 needs search, not built yet.)
  */
 
 // S, P, C, B (= order = invoice), PAY, L of SPEC §6

@@ -1,7 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
+import { fireCron, migrate, quietEnv, root, startDev, stopDev } from "../../scripts/local.mjs";
 import { freePort } from "./global-setup";
 import { type Call, clientAt } from "./http";
 
@@ -10,6 +11,10 @@ export { type Call, clientAt, Unexpected, waitFor } from "./http";
 export interface OwnSystem {
   base: string;
   call: Call;
+  /** Fires the cron trigger once through wrangler's /__scheduled (local runtimes never fire it). */
+  cron(): Promise<void>;
+  /** Reads the instance's local D1 database with `wrangler d1 execute` (for state the API does not show). */
+  query<T = Record<string, unknown>>(binding: string, sql: string): Promise<T[]>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +36,8 @@ export async function startOwnSystem(vars: Record<string, string>, prefix = "mal
     return {
       base,
       call: clientAt(base),
+      cron: () => fireCron(port),
+      query: (binding, sql) => d1Query(stateDir, binding, sql),
       async stop() {
         await stopDev(child);
         rmSync(stateDir, { recursive: true, force: true });
@@ -40,4 +47,17 @@ export async function startOwnSystem(vars: Record<string, string>, prefix = "mal
     rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Asynchronous on purpose: a blocked event loop misses the server closing idle keep-alive sockets. */
+function d1Query<T>(stateDir: string, binding: string, sql: string): Promise<T[]> {
+  const wrangler = join(root, "node_modules/.bin/wrangler");
+  const args = ["d1", "execute", binding, "--local", "--persist-to", stateDir, "--json", "--command", sql];
+  return new Promise((resolve, reject) => {
+    execFile(wrangler, args, { cwd: root, env: { ...quietEnv, CI: "true" }, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`wrangler d1 execute failed: ${stdout}${stderr}`));
+      const [first] = JSON.parse(stdout) as { results: T[] }[];
+      resolve(first?.results ?? []);
+    });
+  });
 }

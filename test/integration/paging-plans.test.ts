@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { deadLetterPageSql } from "../../src/admin/readmodel";
 import { boardPageSql } from "../../src/depot/readmodel";
+import { dueSql, notificationPageSql } from "../../src/notifications/readmodel";
 
 /** SQLite's plan for a statement, one detail line per step. */
 async function plan(db: D1Database, sql: string, ...params: unknown[]): Promise<string[]> {
@@ -42,5 +43,14 @@ describe("keyset paging reads an index range (SPEC §2.4)", () => {
       /context=\? AND \(dead_lettered_at,id\)<\(\?,\?\)/,
     );
     expectIndexRange(await plan(env.OPS_DB, deadLetterPageSql.contextFirst, 51, "stores"), "dead_letters", "dead_letters_context_newest", /context=\?/);
+  });
+
+  it("notifications: a customer's pages search notifications_by_customer newest first, and the sweep reads notifications_due", async () => {
+    const after = await plan(env.NOTIFICATIONS_DB, notificationPageSql.after, "c", 51, "2026-01-01T00:00:00.000Z", "id");
+    expectIndexRange(after, "notifications", "notifications_by_customer", /customer_id=\? AND \(created_at,id\)<\(\?,\?\)/);
+    const first = await plan(env.NOTIFICATIONS_DB, notificationPageSql.first, "c", 51);
+    expectIndexRange(first, "notifications", "notifications_by_customer", /customer_id=\?/);
+    const due = await plan(env.NOTIFICATIONS_DB, dueSql, "2026-01-01T00:00:00.000Z", 50);
+    expectIndexRange(due, "notifications", "notifications_due", /next_attempt_at<\?/);
   });
 });
