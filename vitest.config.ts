@@ -5,6 +5,7 @@ const migrations = async () => ({
   STORES_MIGRATIONS: await readD1Migrations("migrations/stores"),
   BASKETS_MIGRATIONS: await readD1Migrations("migrations/baskets"),
   DEPOT_MIGRATIONS: await readD1Migrations("migrations/depot"),
+  SEARCH_MIGRATIONS: await readD1Migrations("migrations/search"),
   OPS_MIGRATIONS: await readD1Migrations("migrations/ops"),
 });
 

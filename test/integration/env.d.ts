@@ -8,6 +8,7 @@ declare global {
       STORES_MIGRATIONS: D1Migration[];
       BASKETS_MIGRATIONS: D1Migration[];
       DEPOT_MIGRATIONS: D1Migration[];
+      SEARCH_MIGRATIONS: D1Migration[];
       OPS_MIGRATIONS: D1Migration[];
       /** Test-only: the toy counter (test/integration/worker.ts). */
       TOY: DurableObjectNamespace<ToyObject>;

@@ -9,6 +9,7 @@ const expected = {
   ordering: ["createOrder", "getOrder", "cancelOrder"],
   depot: ["createShoppingList", "listShoppingLists", "getShoppingList", "cancelShoppingList", "assignShoppingList", "completeShoppingList"],
   payments: ["authorizePayment", "getInvoice", "payInvoice", "adjustInvoice"],
+  search: ["searchOrders", "getSearchOrder"],
 };
 
 describe("OpenAPI document", () => {
