@@ -101,6 +101,7 @@ export const driveOf = (q: OrderQuery): Drive =>
  * and a later page's cursor are ranges on that index's (created_at, order_id), the cursor as a
  * row-value comparison, so a page starts where the previous one ended. The other filters are
  * conditions on the order row or an EXISTS on its items (primary key order_items (order_id, …)).
+ * The choice is made here, not left to the planner, which has no statistics to choose by.
  */
 export function searchSql(q: OrderQuery, cursor: Cursor | null, limit: number): { sql: string; params: (string | number)[] } {
   const drive = driveOf(q);
@@ -124,10 +125,13 @@ export function searchSql(q: OrderQuery, cursor: Cursor | null, limit: number): 
   } else if (drive === "status") {
     where.push(`o.status = ${bind(q.status)}`);
   }
+  // Of `before` and the cursor only the tighter upper bound is written, so the index range starts there.
+  const cursorBinds = cursor !== null && (q.before === "" || cursor[0] < q.before);
   if (q.after !== "") where.push(`${k}.created_at > ${bind(q.after)}`);
-  if (q.before !== "") where.push(`${k}.created_at < ${bind(q.before)}`);
-  if (cursor) where.push(`(${k}.created_at, ${k}.order_id) < (${bind(cursor[0])}, ${bind(cursor[1])})`);
-  if (drive !== "status" && q.status !== "") where.push(`o.status = ${bind(q.status)}`);
+  if (q.before !== "" && !cursorBinds) where.push(`${k}.created_at < ${bind(q.before)}`);
+  if (cursor && cursorBinds) where.push(`(${k}.created_at, ${k}.order_id) < (${bind(cursor[0])}, ${bind(cursor[1])})`);
+  // unary + keeps the planner on the driving index instead of orders_status
+  if (drive !== "status" && q.status !== "") where.push(`+o.status = ${bind(q.status)}`);
   if (q.minTotalCents !== null) where.push(`o.total_cents >= ${bind(q.minTotalCents)}`);
   if (q.maxTotalCents !== null) where.push(`o.total_cents <= ${bind(q.maxTotalCents)}`);
   if (drive !== "store" && q.storeIds.length > 0) {

@@ -121,15 +121,14 @@ describe("filters → SQL", () => {
       status: "Ready For Pickup",
     });
     const { sql, params } = searchSql(q, ["2026-01-15T00:00:00.000Z", "o-9"], 21);
-    expect(sql).toContain("FROM orders o WHERE o.customer_id = ? AND o.created_at > ? AND o.created_at < ? AND (o.created_at, o.order_id) < (?, ?)");
-    expect(sql).toContain("o.status = ? AND o.total_cents >= ? AND o.total_cents <= ?");
+    expect(sql).toContain("FROM orders o WHERE o.customer_id = ? AND o.created_at > ? AND (o.created_at, o.order_id) < (?, ?)");
+    expect(sql).toContain("+o.status = ? AND o.total_cents >= ? AND o.total_cents <= ?");
     expect(sql).toContain("EXISTS (SELECT 1 FROM order_items s WHERE s.order_id = o.order_id AND s.store_id IN (SELECT value FROM json_each(?)))");
     expect(sql).toContain("EXISTS (SELECT 1 FROM order_items p WHERE p.order_id = o.order_id AND p.product_id = ?)");
     expect(sql).toMatch(/ORDER BY o.created_at DESC, o.order_id DESC LIMIT \?$/);
     expect(params).toEqual([
       "C",
       "2026-01-01T00:00:00.000Z",
-      "2026-01-31T23:00:00.000Z",
       "2026-01-15T00:00:00.000Z",
       "o-9",
       "Ready For Pickup",
@@ -143,10 +142,24 @@ describe("filters → SQL", () => {
     expect(sql).not.toContain("C'");
   });
 
+  it("writes only the tighter of before and the cursor, so the range starts there", () => {
+    const q = filters({ customerId: "C", before: "2026-02-01T00:00:00Z" });
+    expect(searchSql(q, null, 3)).toMatchObject({ params: ["C", "2026-02-01T00:00:00.000Z", 3] });
+    const early = searchSql(q, ["2026-01-15T00:00:00.000Z", "o"], 3);
+    expect(early.sql).toContain("o.customer_id = ? AND (o.created_at, o.order_id) < (?, ?) ORDER BY");
+    expect(early.params).toEqual(["C", "2026-01-15T00:00:00.000Z", "o", 3]);
+    // a cursor at or past before (a client may narrow before between pages): before alone bounds the page
+    for (const at of ["2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"]) {
+      const late = searchSql(q, [at, "o"], 3);
+      expect(late.sql).toContain("o.customer_id = ? AND o.created_at < ? ORDER BY");
+      expect(late.params).toEqual(["C", "2026-02-01T00:00:00.000Z", 3]);
+    }
+  });
+
   it("drives a store filter from order_items by store, one row per order", () => {
     const { sql, params } = searchSql(filters({ storeIds: ["S"], status: "New" }), null, 5);
     expect(sql).toBe(
-      "SELECT o.order_id, o.customer_id, o.customer_name, o.items, o.total_cents, o.status, o.created_at, o.updated_at FROM order_items i CROSS JOIN orders o ON o.order_id = i.order_id WHERE i.store_id = ? AND o.status = ? GROUP BY i.created_at, i.order_id ORDER BY i.created_at DESC, i.order_id DESC LIMIT ?",
+      "SELECT o.order_id, o.customer_id, o.customer_name, o.items, o.total_cents, o.status, o.created_at, o.updated_at FROM order_items i CROSS JOIN orders o ON o.order_id = i.order_id WHERE i.store_id = ? AND +o.status = ? GROUP BY i.created_at, i.order_id ORDER BY i.created_at DESC, i.order_id DESC LIMIT ?",
     );
     expect(params).toEqual(["S", "New", 5]);
   });
