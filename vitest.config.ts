@@ -6,6 +6,7 @@ const migrations = async () => ({
   BASKETS_MIGRATIONS: await readD1Migrations("migrations/baskets"),
   DEPOT_MIGRATIONS: await readD1Migrations("migrations/depot"),
   NOTIFICATIONS_MIGRATIONS: await readD1Migrations("migrations/notifications"),
+  SEARCH_MIGRATIONS: await readD1Migrations("migrations/search"),
   OPS_MIGRATIONS: await readD1Migrations("migrations/ops"),
 });
 

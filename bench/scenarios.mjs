@@ -11,6 +11,7 @@
 // - readOnly: true skips the "settle" step after each measurement (waiting for queues and projections
 //   fed by the writes to drain, so one scenario's background work does not bleed into the next).
 // To add a row (baskets, order sagas, …), append an object to `scenarios`.
+import { searchConfig, seedSearch } from "./search.mjs";
 
 /** A tiny JSON client for setup code; non-2xx throws with the response body. */
 export function apiClient(baseUrl) {
@@ -169,6 +170,24 @@ export const scenarios = [
       return { storeId };
     },
     request: (state) => ({ method: "GET", path: `/api/stores/${state.storeId}/products` }),
+  },
+  {
+    name: "search-customer",
+    description: `POST /api/search/orders by customerId (first page of 20), ${searchConfig.orders} orders of ${searchConfig.customers} customers seeded through the queues`,
+    readOnly: true,
+    setup: (api) => seedSearch(api),
+    request: (state, i) => ({
+      method: "POST",
+      path: "/api/search/orders",
+      body: { filters: { customerId: state.customerIds[i % state.customerIds.length] } },
+    }),
+  },
+  {
+    name: "search-store",
+    description: "POST /api/search/orders by one storeId (first page of 20), same seed",
+    readOnly: true,
+    setup: (api) => seedSearch(api),
+    request: (state, i) => ({ method: "POST", path: "/api/search/orders", body: { filters: { storeIds: [state.storeIds[i % state.storeIds.length]] } } }),
   },
 ];
 

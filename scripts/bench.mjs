@@ -15,6 +15,10 @@
 //   BENCH_DEV_LOG=path     append wrangler dev's output to this file (default: discarded)
 //   BENCH_ORDERS           orders per level of the checkout → approved journey (default 50; 0 skips it)
 //   BENCH_ORDER_CONCURRENCY comma list of concurrency levels for that journey (default "1,16")
+//   BENCH_SEARCH_ORDERS    orders seeded for the search cells through the queues (default 10000)
+//   BENCH_SEARCH_CUSTOMERS customers they belong to (default 100)
+//   BENCH_SEARCH_BATCH     orders per seeding batch; the next starts when the one before reached search (default 200)
+//   BENCH_SEARCH_PROPAGATION checkouts per level of the checkout → in search delay, after the search cells (default 50; 0 skips)
 //
 // By default the system is served from a snapshot of the working tree taken at start (a temporary copy
 // with node_modules symlinked, started with that copy's scripts/local.mjs, so exactly as `npm start`):
@@ -29,6 +33,7 @@ import os from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkoutToApproved } from "../bench/journeys.mjs";
+import { checkoutToSearch } from "../bench/search.mjs";
 import { apiClient, scenarios, settle } from "../bench/scenarios.mjs";
 import { root } from "./local.mjs";
 
@@ -280,6 +285,7 @@ async function main() {
       const t0 = Date.now();
       const state = scenario.setup ? await scenario.setup(api) : null;
       const setupMs = Date.now() - t0;
+      if (state?.seedSeconds !== undefined && setupMs > 1000) console.log(`  ${scenario.name}: seeded ${state.orders} orders through the queues in ${state.seedSeconds} s`);
       for (const concurrency of config.concurrency) {
         const result = await runLoad({
           baseUrl,
@@ -325,6 +331,10 @@ async function main() {
     if (config.orders > 0 && only.length === 0) {
       console.log(`\nbench: checkout → approved, ${config.orders} orders at concurrency ${config.orderConcurrency.join(",")}`);
       journeys = await checkoutToApproved(api, { orders: config.orders, concurrencies: config.orderConcurrency, adminToken });
+    }
+    if (selected.some((s) => s.name.startsWith("search-"))) {
+      console.log(`\nbench: checkout → in search at concurrency ${config.orderConcurrency.join(",")}`);
+      journeys.push(...(await checkoutToSearch(api, { concurrencies: config.orderConcurrency })));
     }
   } catch (error) {
     failure = devExit ? new Error(`the system stopped mid-run: ${devExit} (then: ${error.message ?? error})`) : error;

@@ -7,13 +7,24 @@ import { buildRegistry } from "./kernel/registry";
 import { notificationsModule } from "./notifications/module";
 import { orderingModule } from "./ordering/module";
 import { paymentsModule } from "./payments/module";
+import { searchModule } from "./search/module";
 import { storesModule } from "./stores/module";
 
 /**
  * Every bounded context, in one list. The app's routes and tags, the consumer's dispatch, the topology,
  * the message registry and the admin stream map are derived from it; wrangler.toml is checked against it.
  */
-export const modules: readonly Module[] = [storesModule, basketsModule, customersModule, orderingModule, depotModule, paymentsModule, notificationsModule, cosecModule];
+export const modules: readonly Module[] = [
+  storesModule,
+  basketsModule,
+  customersModule,
+  orderingModule,
+  depotModule,
+  paymentsModule,
+  notificationsModule,
+  searchModule,
+  cosecModule,
+];
 
 /** Every message on the wire, by name: the contracts of all contexts. */
 export const messageSchemas = buildRegistry(...modules.flatMap((m) => m.contracts));

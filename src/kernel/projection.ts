@@ -20,8 +20,10 @@ export interface ProjectionStep {
   handler: string;
   /** Name of the aggregate stream the row mirrors (e.g. `stores.Store`); the row id is the event's aggregateId. */
   stream: string;
-  /** Read-model table with `id` and `version` columns. */
+  /** Read-model table with a `version` column and the aggregate id in `key`. */
   table: string;
+  /** Column holding the aggregate id; default `id`. */
+  key?: string;
   apply(id: string, version: number): D1PreparedStatement[];
   refetch(id: string): Promise<D1PreparedStatement[]>;
 }
@@ -38,7 +40,7 @@ export async function project(step: ProjectionStep): Promise<ProjectionOutcome> 
   const seen = await db
     .prepare(
       `SELECT (SELECT 1 FROM inbox WHERE message_id = ?1 AND handler = ?2) AS seen,
-              (SELECT version FROM ${step.table} WHERE id = ?3) AS version`,
+              (SELECT version FROM ${step.table} WHERE ${step.key ?? "id"} = ?3) AS version`,
     )
     .bind(message.id, handler, stream.id)
     .first<{ seen: number | null; version: number | null }>();
@@ -74,16 +76,26 @@ export const recordStream = (db: D1Database, stream: { name: string; id: string 
  * A D1 table that mirrors one aggregate type of another context (or of its own): where it lives, the
  * stream it mirrors, and how a whole row is written from the owner's snapshot, only if newer.
  */
-export interface Mirror<Env, V> {
+export type Mirror<Env, V> = {
   db(env: Env): D1Database;
   table: string;
+  /** Column holding the aggregate id; default `id`. */
+  key?: string;
   stream: StreamRef<V>;
-  upsert(db: D1Database, snapshot: AggregateSnapshot<V>): D1PreparedStatement;
-  /** Rebuilds a row that needs more than the snapshot (e.g. names from caches); default `[upsert]`. */
-  rebuild?(env: Env, snapshot: AggregateSnapshot<V>, origin: Cause): Promise<D1PreparedStatement[]>;
-}
+} & (
+  | {
+      upsert(db: D1Database, snapshot: AggregateSnapshot<V>): D1PreparedStatement;
+      /** Rebuilds a row that needs more than the snapshot (e.g. names from caches); default `[upsert]`. */
+      rebuild?(env: Env, snapshot: AggregateSnapshot<V>, origin: Cause): Promise<D1PreparedStatement[]>;
+    }
+  | {
+      upsert?: undefined;
+      /** A row written by several statements, or from more than the snapshot. */
+      rebuild(env: Env, snapshot: AggregateSnapshot<V>, origin: Cause): Promise<D1PreparedStatement[]>;
+    }
+);
 
-const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata.correlationId, causationId: message.id });
+export const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata.correlationId, causationId: message.id });
 
 /**
  * Message handlers that apply one event to the row mirroring its aggregate:
@@ -104,19 +116,25 @@ export const rowProjector = <Env, V>(mirror: Mirror<Env, V>) => ({
         handler,
         stream: mirror.stream.name,
         table: mirror.table,
+        key: mirror.key,
         apply: (id, version) => [update(db, id, version, message)],
-        refetch: async (id) => {
-          const snapshot = await readOwner(env as object, mirror.stream, id, causeOf(message));
-          return snapshot.exists ? rowFrom(env, db, mirror, snapshot, causeOf(message)) : [];
-        },
+        refetch: (id) => refetchRow(env, mirror, id, message),
       });
     },
   }),
 });
 
+/** Gap repair (projection rule 3): the whole row from the owner's snapshot; nothing when it does not exist. */
+export async function refetchRow<Env, V>(env: Env, mirror: Mirror<Env, V>, id: string, message: Envelope): Promise<D1PreparedStatement[]> {
+  const snapshot = await readOwner(env as object, mirror.stream, id, causeOf(message));
+  return snapshot.exists ? rowFrom(env, mirror.db(env), mirror, snapshot, causeOf(message)) : [];
+}
+
 /** The statements that write a whole row from its owner's snapshot. */
-export const rowFrom = <Env, V>(env: Env, db: D1Database, mirror: Mirror<Env, V>, snapshot: AggregateSnapshot<V>, origin: Cause) =>
-  mirror.rebuild ? mirror.rebuild(env, snapshot, origin) : Promise.resolve([mirror.upsert(db, snapshot)]);
+export function rowFrom<Env, V>(env: Env, db: D1Database, mirror: Mirror<Env, V>, snapshot: AggregateSnapshot<V>, origin: Cause) {
+  if (mirror.upsert === undefined) return mirror.rebuild(env, snapshot, origin);
+  return mirror.rebuild ? mirror.rebuild(env, snapshot, origin) : Promise.resolve([mirror.upsert(db, snapshot)]);
+}
 
 /**
  * The read-through fallback of SPEC §2.7 after a cache miss: ask the owner, cache what it answers

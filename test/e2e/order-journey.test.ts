@@ -18,14 +18,15 @@ import {
   type ShoppingListView,
   startBasket,
   waitForOrderStatus,
+  waitForSearchStatus,
   wholeBoard,
 } from "./ordering-flows";
 import { Unexpected, waitFor } from "./system";
 
 /**
- * SPEC §6.1 steps 1–18 over real HTTP and real queues: the happy path from a new store to a
- * completed order, with the exact bodies of the journey table, plus the shopping-list board queries
- * of §3.5. (Step 20 runs in notifications.test.ts, against a webhook; step 19 needs search, not built yet.)
+ * SPEC §6.1 steps 1–19 over real HTTP and real queues: the happy path from a new store to a
+ * completed order found by search, with the exact bodies of the journey table, plus the
+ * shopping-list board queries of §3.5. (Step 20 runs in notifications.test.ts, against a webhook.)
  */
 
 // S, P, C, B (= order = invoice), PAY, L of SPEC §6
@@ -48,7 +49,7 @@ const orderBody = (status: string, invoiceId = "") => ({
 const onBoard = (status: string, id: string) =>
   waitFor(async () => (await wholeBoard(call, status)).find((l) => l.id === id), `list ${id} on the ${status} board`);
 
-describe.sequential("SPEC §6.1 happy path (steps 1–18)", () => {
+describe.sequential("SPEC §6.1 happy path (steps 1–19)", () => {
   it("steps 1–3: creates the store and product and raises the price; new basket lines see 10.49", async () => {
     S = createdId(await call("POST", "/api/stores", { name: "Store ABC", location: "The mall" }));
     P = createdId(
@@ -192,6 +193,28 @@ describe.sequential("SPEC §6.1 happy path (steps 1–18)", () => {
     await waitForOrderStatus(call, B, "completed", ["ready"]);
     expectOk(await call("GET", `/api/ordering/${B}`), orderBody("completed", B));
     invalid(await call("PUT", `/api/payments/invoices/${B}/pay`, {}), "invoice cannot be paid for");
+  });
+
+  it("step 19: search finds B Completed with the customer, product and store names and the total", async () => {
+    const shown = await waitForSearchStatus(call, B, "Completed", ["missing", "New", "Approved", "Ready For Pickup"]);
+    const expected = {
+      orderId: B,
+      customerId: C,
+      customerName: "Ann",
+      items: [{ productId: P, storeId: S, productName: "Product ABC", storeName: "Store ABC", price: 10.49, quantity: 4 }],
+      total: 41.96,
+      status: "Completed",
+      createdAt: expect.stringMatching(isoMillis),
+      updatedAt: expect.stringMatching(isoMillis),
+    };
+    expect(shown).toStrictEqual(expected);
+    expect(shown.updatedAt > shown.createdAt).toBe(true);
+    expectOk(await call("POST", "/api/search/orders", { filters: { customerId: C, minTotal: 40 } }), { orders: [shown], next: "" });
+    expectOk(await call("POST", "/api/search/orders", { filters: { customerId: C, minTotal: 41.97 } }), { orders: [], next: "" });
+    expectOk(await call("POST", "/api/search/orders", { filters: { customerId: C, status: "Completed", storeIds: [S], productIds: [P] } }), {
+      orders: [shown],
+      next: "",
+    });
   });
 
   it("the completed list L: GET and the completed board agree; it is on no other board", async () => {

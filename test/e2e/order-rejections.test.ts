@@ -23,7 +23,11 @@ import {
   type ShoppingListView,
   startBasket,
   waitForOrderStatus,
+  searchAll,
+  searchStatusOf,
+  type SearchOrderView,
   waitForSagaDone,
+  waitForSearchStatus,
   wholeBoard,
 } from "./ordering-flows";
 import { type Call, type OwnSystem, startOwnSystem, waitFor } from "./system";
@@ -139,6 +143,18 @@ describe("SPEC §6.2 rejections", () => {
     // The rejected order stays rejected and cannot be cancelled.
     expectError(await call("DELETE", `/api/ordering/${basket}`), 400, 3, "the order cannot be cancelled");
     expect((await readOrder(call, basket))?.status).toBe("rejected");
+
+    // Search shows it Rejected, with the names it knew at creation.
+    expect(await waitForSearchStatus(call, basket, "Rejected", ["missing", "New"])).toStrictEqual({
+      orderId: basket,
+      customerId: customer,
+      customerName: "Ann",
+      items: [{ productId: widget, storeId: abc, productName: "Widget", storeName: "Store ABC", price: 2.5, quantity: 2 }],
+      total: 5,
+      status: "Rejected",
+      createdAt: expect.stringMatching(isoMillis),
+      updatedAt: expect.stringMatching(isoMillis),
+    });
   });
 
   it('R2: checkout with paymentId "nope" creates list L, then cancels it and rejects the order', async () => {
@@ -225,12 +241,14 @@ describe("SPEC §6.2 rejections", () => {
       // The order stays cancelled (RejectOrder was a no-op) and no invoice exists.
       expectOk(await call("GET", `/api/ordering/${O}`), { order: { ...base, shoppingId: "", status: "cancelled" } });
       invoiceNotFound(await call("GET", `/api/payments/invoices/${O}`));
+      expect(await waitForSearchStatus(call, O, "Canceled", ["missing", "New"])).toMatchObject({ orderId: O, customerName: "Cy", total: 5 });
     } else {
       expectError(cancel, 400, 3, "the order cannot be cancelled");
       const order = await waitForOrderStatus(call, O, "approved", []);
       const saga = await waitForSagaDone(call, O, token);
       expect(saga).toMatchObject({ status: "completed", lastFailure: "", failureReason: "" });
       expect(order).toStrictEqual({ ...base, shoppingId: saga.data.shoppingId, status: "approved" });
+      await waitForSearchStatus(call, O, "Approved", ["missing", "New"]);
     }
   });
 
@@ -478,5 +496,58 @@ describe("depot errors and REST-created lists", () => {
     listNotFound(await call("PUT", `/api/depot/shopping/${id}/complete`, {}));
     listNotFound(await call("POST", `/api/depot/shopping/${id}`, {}));
     listNotFound(await call("GET", `/api/depot/shopping/${id}`));
+  });
+});
+
+describe("search read model rebuild (SPEC §7)", () => {
+  const admin = { authorization: `Bearer ${token}` };
+  const rebuild = (body: object) => call("POST", "/api/admin/read-models/search/rebuild", body, admin);
+
+  /** Waits until search shows every order of this system with its Order's current status. */
+  async function settled(): Promise<SearchOrderView[]> {
+    return waitFor(async () => {
+      const all = await searchAll(call, {});
+      for (const o of all) {
+        const order = await readOrder(call, o.orderId);
+        if (!order || searchStatusOf[order.status] !== o.status) return undefined;
+      }
+      return all;
+    }, "search to agree with every order");
+  }
+
+  it("answers the same queries before and after a rebuild in batches of 3", async () => {
+    // one more order that goes all the way, so every status path is in the model
+    const { customer, basket, payment } = await basketReady(1, 2.5);
+    await checkout(call, basket, payment);
+    await waitForOrderStatus(call, basket, "approved", ["missing", "pending"]);
+    const all = await settled();
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    expect(all.map((o) => o.status)).toEqual(expect.arrayContaining(["Rejected", "Approved"]));
+    const queries = [{}, { customerId: customer }, { storeIds: [abc] }, { productIds: [widget, bagel] }, { status: "Rejected" }, { minTotal: 5, maxTotal: 7.5 }];
+    const before = [];
+    for (const filters of queries) before.push(await searchAll(call, filters, 2));
+    expect(before[0]).toStrictEqual(all);
+    expect(before[1]!.map((o) => o.orderId)).toStrictEqual([basket]);
+
+    expectError(await call("POST", "/api/admin/read-models/search/rebuild", {}), 401, 16, "unauthenticated");
+    let next = "";
+    let batches = 0;
+    let rebuilt = 0;
+    do {
+      const reply = await rebuild({ next, batchSize: 3 });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      expect(reply.body.rebuilt).toBeLessThanOrEqual(3);
+      rebuilt += reply.body.rebuilt;
+      next = reply.body.next;
+      batches++;
+      expect(batches).toBeLessThan(1_000);
+    } while (next !== "");
+    expect(batches).toBeGreaterThan(1);
+    // customers, stores, products and orders: at least every order and the two stores and products
+    expect(rebuilt).toBeGreaterThanOrEqual(all.length + 4);
+
+    const after = [];
+    for (const filters of queries) after.push(await searchAll(call, filters, 2));
+    expect(after).toStrictEqual(before);
   });
 });

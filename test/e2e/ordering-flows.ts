@@ -200,3 +200,68 @@ export function expectHistoryShape(saga: SagaView): void {
     expect(entry.messageId).not.toBe("");
   }
 }
+
+// ---- search (SPEC §3.8) ---------------------------------------------------------------------------
+
+export interface SearchOrderView {
+  orderId: string;
+  customerId: string;
+  customerName: string;
+  items: { productId: string; storeId: string; productName: string; storeName: string; price: number; quantity: number }[];
+  total: number;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The search statuses of the Order statuses (SPEC §3.8). */
+export const searchStatusOf: Record<string, string> = {
+  pending: "New",
+  approved: "Approved",
+  rejected: "Rejected",
+  ready: "Ready For Pickup",
+  cancelled: "Canceled",
+  completed: "Completed",
+};
+
+/** The order as search shows it, or undefined while it is not in the read model (404 with the exact error). */
+export async function readSearchOrder(call: Call, id: string): Promise<SearchOrderView | undefined> {
+  const reply = await call("GET", `/api/search/orders/${id}`);
+  if (reply.status === 404) {
+    orderNotFound(reply);
+    return undefined;
+  }
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  expect(Object.keys(reply.body)).toStrictEqual(["order"]);
+  return reply.body.order;
+}
+
+/** Polls search until the order shows `status`; only the statuses in `via` may be seen on the way. */
+export async function waitForSearchStatus(call: Call, id: string, status: string, via: readonly string[]): Promise<SearchOrderView> {
+  return waitFor(
+    async () => {
+      const order = await readSearchOrder(call, id);
+      const seen = order?.status ?? "missing";
+      if (seen === status) return order;
+      if (!via.includes(seen)) throw new Unexpected(`search shows order ${id} as ${seen}, expected ${status} (via ${via.join(", ")})`);
+      return undefined;
+    },
+    `search to show order ${id} as ${status}`,
+    { timeoutMs: 30_000 },
+  );
+}
+
+/** Every order a search matches, following `next` to the last page. */
+export async function searchAll(call: Call, filters: object, limit = 100): Promise<SearchOrderView[]> {
+  const all: SearchOrderView[] = [];
+  let next = "";
+  for (let pages = 0; ; pages++) {
+    expect(pages, "search paging does not terminate").toBeLessThan(10_000);
+    const reply = await call("POST", "/api/search/orders", { filters, limit, next });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(Object.keys(reply.body).sort()).toStrictEqual(["next", "orders"]);
+    all.push(...reply.body.orders);
+    if (reply.body.next === "") return all;
+    next = reply.body.next;
+  }
+}

@@ -9,6 +9,7 @@ declare global {
       BASKETS_MIGRATIONS: D1Migration[];
       DEPOT_MIGRATIONS: D1Migration[];
       NOTIFICATIONS_MIGRATIONS: D1Migration[];
+      SEARCH_MIGRATIONS: D1Migration[];
       OPS_MIGRATIONS: D1Migration[];
       /** Test-only: the toy counter (test/integration/worker.ts). */
       TOY: DurableObjectNamespace<ToyObject>;

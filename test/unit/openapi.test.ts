@@ -10,6 +10,7 @@ const expected = {
   depot: ["createShoppingList", "listShoppingLists", "getShoppingList", "cancelShoppingList", "assignShoppingList", "completeShoppingList"],
   payments: ["authorizePayment", "getInvoice", "payInvoice", "adjustInvoice"],
   notifications: ["listNotifications"],
+  search: ["searchOrders", "getSearchOrder"],
 };
 
 describe("OpenAPI document", () => {

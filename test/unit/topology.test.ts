@@ -15,7 +15,7 @@ describe("contexts and queue names", () => {
   it("lists the built contexts, each a subset of SPEC's nine", () => {
     const spec = ["stores", "baskets", "customers", "ordering", "depot", "payments", "notifications", "search", "cosec"];
     expect(sorted(contexts)).toEqual(sorted(built(spec)));
-    expect(sorted(contexts)).toEqual(sorted(["stores", "baskets", "customers", "ordering", "depot", "payments", "notifications", "cosec"]));
+    expect(sorted(contexts)).toEqual(sorted(["stores", "baskets", "customers", "ordering", "depot", "payments", "notifications", "search", "cosec"]));
   });
 
   it("names each inbound queue mallbots-<context> and its producer binding Q_<CONTEXT>", () => {
