@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { body, money } from "../kernel/fields";
+import { body, id, list, maxLength, money, text } from "../kernel/fields";
 
 /** The statuses search shows (SPEC §3.8), by the Order aggregate's status. */
 export const searchStatusOf = {
@@ -43,51 +43,21 @@ export type SearchOrderItem = z.infer<typeof searchOrderItemSchema>;
 
 // ---- request ---------------------------------------------------------------------------------------
 
-/** Limits of SPEC §2.8 for the search body (ids, list sizes, money range). */
-export const maxIdLength = 128;
-export const maxListEntries = 100;
-export const maxMoney = 10_000_000;
-
-const controlCharacter = /[\u0000-\u001f\u007f]/;
-const codePoints = (s: string) => [...s].length;
-
-/** An id: at most 128 code points after trimming, no control characters; missing or null → "". */
-const searchId = () =>
-  z
-    .string()
-    .refine((v) => !controlCharacter.test(v) && codePoints(v.trim()) <= maxIdLength)
-    .nullish()
-    .transform((v) => v ?? "");
-
-/** Free text without control characters (status); its length is bounded by the body limit. */
-const searchText = () =>
-  z
-    .string()
-    .refine((v) => !controlCharacter.test(v))
-    .nullish()
-    .transform((v) => v ?? "");
-
-/** Finite and |x| ≤ 10,000,000 before rounding to cents; missing or null → 0. */
-const searchMoney = () => z.number().min(-maxMoney).max(maxMoney).nullish().pipe(money());
-
-const ids = () =>
-  z
-    .array(searchId())
-    .max(maxListEntries)
-    .nullish()
-    .transform((v) => v ?? []);
-
+/**
+ * The search body under SPEC §2.8: ids and list sizes as everywhere; `after`, `before` and `status` are
+ * text of at most 128 code points (an RFC 3339 time or a display status is far shorter).
+ */
 export const searchFilters = body({
-  customerId: searchId(),
+  customerId: id(),
   /** RFC 3339 with any offset; checked by the route (`invalid request: after`). */
-  after: searchText(),
-  before: searchText(),
-  storeIds: ids(),
-  productIds: ids(),
-  minTotal: searchMoney(),
-  maxTotal: searchMoney(),
+  after: text(maxLength.id),
+  before: text(maxLength.id),
+  storeIds: list(id()),
+  productIds: list(id()),
+  minTotal: money(),
+  maxTotal: money(),
   /** A display status such as `Ready For Pickup`. */
-  status: searchText(),
+  status: text(maxLength.id),
 });
 export type SearchFilters = z.output<typeof searchFilters>;
 
