@@ -115,18 +115,8 @@ export interface OrderFacts {
 export async function withNames(env: Env, o: OrderFacts, origin: Cause): Promise<SearchOrder> {
   const [customers, products, stores] = await Promise.all([
     namesOf(env, customersCache, [o.customerId], origin),
-    namesOf(
-      env,
-      productsCache,
-      o.items.map((i) => i.productId),
-      origin,
-    ),
-    namesOf(
-      env,
-      storesCache,
-      o.items.map((i) => i.storeId),
-      origin,
-    ),
+    namesOf(env, productsCache, o.items.map((i) => i.productId), origin),
+    namesOf(env, storesCache, o.items.map((i) => i.storeId), origin),
   ]);
   const items: SearchOrderItem[] = o.items.map((i) => ({
     productId: i.productId,

@@ -184,7 +184,7 @@ describe("outbox", () => {
       );
       return r.length > 0 && r.every((row) => row.sent_at !== null) ? r : undefined;
     });
-    expect(rows.map((r) => [r.name, JSON.parse(r.destinations)])).toEqual([["storesapi.StoreCreated", ["baskets", "depot"]]]);
+    expect(rows.map((r) => [r.name, JSON.parse(r.destinations)])).toEqual([["storesapi.StoreCreated", ["baskets", "depot", "search"]]]);
     expect(JSON.parse(rows[0]!.metadata)).toEqual({
       correlationId: "corr",
       causationId: "cause",

@@ -72,6 +72,7 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
     expect(created.last_error).toBe("Error: queue mallbots-depot refused the batch");
     expect((await deliveries(stub)).filter((d) => d.sent_at !== null).map((d) => `${d.name} → ${d.destination}`)).toEqual([
       "storesapi.StoreCreated → baskets",
+      "storesapi.StoreCreated → search",
     ]);
 
     for (let attempt = 2; attempt <= maxDeliveryAttempts; attempt++) {
