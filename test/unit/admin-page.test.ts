@@ -24,6 +24,12 @@ describe("admin explorer", () => {
     expect(text).not.toMatch(/(?:src|href)\s*=\s*["']?\/\//i);
   });
 
+  it("serves a script that parses", async () => {
+    const script = await (await get("/admin/app.js")).text();
+    expect(() => new Function(script)).not.toThrow();
+    expect(() => new Function(script + "\n}")).toThrow(SyntaxError); // the check can fail
+  });
+
   it("serves the page when ADMIN_TOKEN is unset (its data calls then answer 404)", async () => {
     expect((await get("/admin", {})).status).toBe(200);
     expect((await get("/api/admin/dead-letters", {})).status).toBe(404);
