@@ -281,8 +281,7 @@ async function replayDeadLetter(id) {
 async function discardDeadLetter(id) {
   if (!confirm("Discard this dead letter? It cannot be replayed afterwards.")) return;
   await api("DELETE", "/api/admin/dead-letters/" + encodeURIComponent(id));
-  document.querySelector('#dl-out tr[data-id="' + CSS.escape(id) + '"]')?.remove();
-  $("dl-detail").replaceChildren();
+  await listDeadLetters();
   say("Discarded dead letter " + id + ".");
 }
 
