@@ -73,6 +73,7 @@ export function adminPage(lists: AdminPageLists): string {
   <h2>Read-model rebuild</h2>
   <form id="rebuild-form">
     <label>Context <select id="rebuild-context">${options(lists.readModels)}</select></label>
+    <label>Batch size <input id="rebuild-batch" type="number" min="1" max="500" value="100"></label>
     <button type="submit">Rebuild</button>
   </form>
   <p id="rebuild-out" role="status"></p>
@@ -178,6 +179,7 @@ $("logout").addEventListener("click", () => signOut("Token forgotten."));
 let stream = null;
 onSubmit("stream-form", async () => {
   stream = { name: $("stream-name").value, id: $("stream-id").value.trim() };
+  if (!stream.id) throw new Error("Enter the stream's ID.");
   $("stream-out").replaceChildren();
   await moreEvents(1);
 });
@@ -206,7 +208,9 @@ async function moreEvents(fromVersion) {
 
 // Saga state and history.
 onSubmit("saga-form", async () => {
-  const { saga } = await api("GET", "/api/admin/sagas/" + encodeURIComponent($("saga-id").value.trim()));
+  const orderId = $("saga-id").value.trim();
+  if (!orderId) throw new Error("Enter the order's ID.");
+  const { saga } = await api("GET", "/api/admin/sagas/" + encodeURIComponent(orderId));
   const fields = ["id", "name", "status", "step", "compensating", "done", "lastFailure", "failureReason", "createdAt", "updatedAt"];
   $("saga-out").replaceChildren(
     el("dl", {}, ...fields.flatMap((f) => [el("dt", {}, f), el("dd", { "data-field": f }, String(saga[f]))])),
@@ -290,13 +294,14 @@ onSubmit("rebuild-form", async () => {
   const context = $("rebuild-context").value;
   const button = $("rebuild-form").querySelector("button");
   const out = $("rebuild-out");
+  const batchSize = Number($("rebuild-batch").value) || 100;
   button.disabled = true;
   let rebuilt = 0;
   let next = "";
   try {
     do {
       out.textContent = "Rebuilding " + context + ": " + rebuilt + " rows so far…";
-      const page = await api("POST", "/api/admin/read-models/" + encodeURIComponent(context) + "/rebuild", { next });
+      const page = await api("POST", "/api/admin/read-models/" + encodeURIComponent(context) + "/rebuild", { next, batchSize });
       rebuilt += page.rebuilt;
       next = page.next;
     } while (next !== "");
