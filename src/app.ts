@@ -4,7 +4,9 @@ import { mount, openApiDocument, type Route } from "./kernel/api";
 import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
 import { docsPage } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
-import { modules } from "./modules";
+import { adminPage, adminScript, adminScriptPath, adminStyle, adminStylePath } from "./admin/page";
+import { modules, readModels, streamBindings } from "./modules";
+import { contexts } from "../queues/topology";
 
 /** Every context's REST endpoints in module order, then the admin API. */
 export const routes: readonly Route<Env>[] = [...modules.flatMap((m) => m.routes), ...adminRoutes];
@@ -19,6 +21,11 @@ export function buildApp(): Hono<AppEnv<Env>> {
   const openApi = openApiDocument(routes, tags);
   app.get("/openapi.json", (c) => c.json(openApi));
   app.get("/", (c) => c.html(docsPage));
+  // The admin explorer (SPEC §7): a page, not an API operation, so it is not in the OpenAPI document.
+  const admin = adminPage({ aggregates: [...streamBindings.keys()], readModels: [...readModels.keys()], contexts });
+  app.get("/admin", (c) => c.html(admin));
+  app.get(adminScriptPath, (c) => c.body(adminScript, 200, { "content-type": "text/javascript; charset=utf-8" }));
+  app.get(adminStylePath, (c) => c.body(adminStyle, 200, { "content-type": "text/css; charset=utf-8" }));
   app.use("/api/admin/*", adminAuth);
   mount(app, routes);
   return app;
