@@ -11,6 +11,12 @@ export interface ConfigVars {
   OUTBOX_RELAY_FAULT?: string;
   /** Test-only fault injection: comma-separated contexts whose consumers defer every message, as if stalled. */
   STALL_QUEUES?: string;
+  /**
+   * "true" lets the two fault switches above act. Only test harnesses set it (wrangler dev --var, the
+   * vitest miniflare options); wrangler.toml never does (test/unit/wrangler-config.test.ts), so a fault
+   * variable set by mistake in production is ignored.
+   */
+  ALLOW_TEST_FAULTS?: string;
 }
 
 export interface Config {
@@ -30,13 +36,14 @@ const positive = (value: string | undefined, fallback: number, min = 1): number 
 };
 
 export function readConfig(vars: ConfigVars): Config {
+  const faults = vars.ALLOW_TEST_FAULTS === "true";
   return {
     snapshotEvery: Math.floor(positive(vars.SNAPSHOT_EVERY, 50)),
     sagaReplyTimeoutSeconds: positive(vars.SAGA_REPLY_TIMEOUT_SECONDS, 30),
     queueRetryBaseSeconds: positive(vars.QUEUE_RETRY_BASE_SECONDS, 10, 0),
-    skipImmediateRelay: vars.OUTBOX_RELAY_FAULT === "skip-immediate",
+    skipImmediateRelay: faults && vars.OUTBOX_RELAY_FAULT === "skip-immediate",
     smsWebhookUrl: (vars.SMS_WEBHOOK_URL ?? "").trim(),
     smsRetryBaseSeconds: positive(vars.SMS_RETRY_BASE_SECONDS, 30, 0),
-    stalledContexts: (vars.STALL_QUEUES ?? "").split(",").map((c) => c.trim()).filter(Boolean),
+    stalledContexts: (faults ? (vars.STALL_QUEUES ?? "") : "").split(",").map((c) => c.trim()).filter(Boolean),
   };
 }
