@@ -5,6 +5,8 @@ export interface ConfigVars {
   QUEUE_RETRY_BASE_SECONDS?: string;
   ADMIN_TOKEN?: string;
   SMS_WEBHOOK_URL?: string;
+  /** Comma-separated origins allowed to call the API from a browser ("*": any); unset → no CORS headers. */
+  CORS_ORIGINS?: string;
   /** SMS retry backoff base (SPEC §3.7: 30 s); the e2e tests use 0 to retry at the next sweep. */
   SMS_RETRY_BASE_SECONDS?: string;
   /** Test-only fault injection: "skip-immediate" leaves the outbox to the alarm, as after a crash. */
