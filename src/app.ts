@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Env } from "./env";
 import { mount, openApiDocument, type Route } from "./kernel/api";
 import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
+import { corsFromEnv, securityHeaders } from "./kernel/web";
 import { docsPage } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
 import { adminPage, adminScript, adminScriptPath, adminStyle, adminStylePath } from "./admin/page";
@@ -16,6 +17,8 @@ const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();
   app.use("*", requestId);
+  app.use("*", securityHeaders());
+  app.use("*", corsFromEnv);
   installErrorHandling(app);
   app.get("/liveness", (c) => c.text("."));
   const openApi = openApiDocument(routes, tags);

@@ -5,12 +5,20 @@ export interface ConfigVars {
   QUEUE_RETRY_BASE_SECONDS?: string;
   ADMIN_TOKEN?: string;
   SMS_WEBHOOK_URL?: string;
+  /** Comma-separated origins allowed to call the API from a browser ("*": any); unset → no CORS headers. */
+  CORS_ORIGINS?: string;
   /** SMS retry backoff base (SPEC §3.7: 30 s); the e2e tests use 0 to retry at the next sweep. */
   SMS_RETRY_BASE_SECONDS?: string;
   /** Test-only fault injection: "skip-immediate" leaves the outbox to the alarm, as after a crash. */
   OUTBOX_RELAY_FAULT?: string;
   /** Test-only fault injection: comma-separated contexts whose consumers defer every message, as if stalled. */
   STALL_QUEUES?: string;
+  /**
+   * "true" lets the two fault switches above act. Only test harnesses set it (wrangler dev --var, the
+   * vitest miniflare options); wrangler.toml never does (test/unit/wrangler-config.test.ts), so a fault
+   * variable set by mistake in production is ignored.
+   */
+  ALLOW_TEST_FAULTS?: string;
 }
 
 export interface Config {
@@ -30,13 +38,14 @@ const positive = (value: string | undefined, fallback: number, min = 1): number 
 };
 
 export function readConfig(vars: ConfigVars): Config {
+  const faults = vars.ALLOW_TEST_FAULTS === "true";
   return {
     snapshotEvery: Math.floor(positive(vars.SNAPSHOT_EVERY, 50)),
     sagaReplyTimeoutSeconds: positive(vars.SAGA_REPLY_TIMEOUT_SECONDS, 30),
     queueRetryBaseSeconds: positive(vars.QUEUE_RETRY_BASE_SECONDS, 10, 0),
-    skipImmediateRelay: vars.OUTBOX_RELAY_FAULT === "skip-immediate",
+    skipImmediateRelay: faults && vars.OUTBOX_RELAY_FAULT === "skip-immediate",
     smsWebhookUrl: (vars.SMS_WEBHOOK_URL ?? "").trim(),
     smsRetryBaseSeconds: positive(vars.SMS_RETRY_BASE_SECONDS, 30, 0),
-    stalledContexts: (vars.STALL_QUEUES ?? "").split(",").map((c) => c.trim()).filter(Boolean),
+    stalledContexts: (faults ? (vars.STALL_QUEUES ?? "") : "").split(",").map((c) => c.trim()).filter(Boolean),
   };
 }

@@ -14,7 +14,7 @@ it("relays a committed outbox after the runtime is killed and restarted, with no
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // First run: commits happen but the immediate relay is skipped, as if the process died right after commit.
-  const first = await startDev({ port, persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate" }, stdio: "ignore" });
+  const first = await startDev({ port, persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" }, stdio: "ignore" });
   let storeId: string;
   try {
     const res = await fetch(`${base}/api/stores`, { method: "POST", body: JSON.stringify({ name: "Survivor", location: "Crash site" }) });

@@ -29,7 +29,7 @@ let system: OwnSystem;
 
 beforeAll(async () => {
   system = await startOwnSystem(
-    { ...e2eVars, SAGA_REPLY_TIMEOUT_SECONDS: "2", STALL_QUEUES: "payments", ADMIN_TOKEN: token },
+    { ...e2eVars, SAGA_REPLY_TIMEOUT_SECONDS: "2", STALL_QUEUES: "payments", ALLOW_TEST_FAULTS: "true", ADMIN_TOKEN: token },
     "mallbots-saga-timeout-",
   );
 });

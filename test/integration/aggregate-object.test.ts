@@ -235,7 +235,7 @@ describe("outbox", () => {
   it("arms the relay alarm in the commit itself, so unsent rows are delivered with no further request", async () => {
     const { id, stub } = await newToy({ realQueues: true });
     const armed = await inObject(stub, async (instance, state) => {
-      const restore = patchEnv(instance, { OUTBOX_RELAY_FAULT: "skip-immediate" });
+      const restore = patchEnv(instance, { OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" });
       await instance.execute(id, open("Crash"), cause);
       restore();
       return { unsent: count(state, "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL"), alarm: await state.storage.getAlarm() };

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ interface WranglerConfig {
   migrations: { new_sqlite_classes?: string[] }[];
   d1_databases: { binding: string; migrations_dir?: string }[];
   queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
+  vars: Record<string, unknown>;
 }
 
 const config: WranglerConfig = unstable_readConfig({ config: resolve(import.meta.dirname, "../../wrangler.toml") });
@@ -45,5 +47,17 @@ describe("wrangler.toml against src/modules.ts", () => {
     expect(sorted(config.queues.consumers?.map((c) => `${c.queue}>${c.dead_letter_queue ?? ""}`) ?? [])).toEqual(
       sorted(names.flatMap((n) => [`${queueName(n)}>${queueName(n)}-dlq`, `${queueName(n)}-dlq>`])),
     );
+  });
+});
+
+describe("wrangler.toml and the test-only fault switches", () => {
+  const toml = readFileSync(resolve(import.meta.dirname, "../../wrangler.toml"), "utf8");
+
+  it("never sets ALLOW_TEST_FAULTS or a fault variable, in any environment", () => {
+    for (const name of ["ALLOW_TEST_FAULTS", "OUTBOX_RELAY_FAULT", "STALL_QUEUES"]) {
+      expect(config.vars).not.toHaveProperty(name);
+      // the raw text also covers [env.<name>.vars] sections and inline tables
+      expect(toml).not.toMatch(new RegExp(`\\b${name}\\s*=`));
+    }
   });
 });
