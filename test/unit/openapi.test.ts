@@ -33,7 +33,37 @@ describe("OpenAPI document", () => {
     const admin = operations.filter((o) => o.tags[0] === "admin");
     expect(admin.length).toBeGreaterThan(0);
     for (const o of admin) expect(o.security, o.operationId).toEqual([{ adminBearer: [] }]);
-    expect(new Set(operations.map((o) => o.operationId)).size).toBe(routes.length);
+    // the routes, plus liveness
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(routes.length + 1);
+  });
+
+  it("documents each operation's error statuses with the Error schema, derived from its definition", async () => {
+    const doc = (await (await buildApp().request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>;
+    };
+    const byId = new Map(Object.values(doc.paths).flatMap((m) => Object.values(m)).map((o) => [o.operationId, o]));
+    const statuses = (id: string) => Object.keys(byId.get(id)!.responses);
+    expect(statuses("getStores")).toEqual(["200", "500"]); // no input, no id
+    expect(statuses("createStore")).toEqual(["200", "400", "413", "500"]); // a body, a new aggregate
+    expect(statuses("getStore")).toEqual(["200", "404", "500"]);
+    expect(statuses("getStoreProducts")).toEqual(["200", "500"]); // an unknown store lists nothing
+    expect(statuses("rebrandStore")).toEqual(["200", "400", "404", "409", "413", "500"]);
+    expect(statuses("removeProduct")).toEqual(["200", "404", "409", "500"]); // no body, no rule
+    expect(statuses("cancelBasket")).toEqual(["200", "400", "404", "409", "500"]); // a rule without a body
+    expect(statuses("listShoppingLists")).toEqual(["200", "400", "500"]); // a query
+    expect(statuses("createShoppingList")).toEqual(["200", "400", "404", "413", "500"]); // unknown store or product
+    expect(statuses("getSaga")).toEqual(["200", "401", "404", "500"]);
+    expect(statuses("rebuildReadModel")).toEqual(["200", "400", "401", "404", "413", "500"]);
+    for (const [id, op] of byId) {
+      if (id === "liveness") continue;
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (status === "200") continue;
+        expect(response.content["application/json"]!.schema, `${id} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+      }
+    }
+    const liveness = doc.paths["/liveness"]!.get!;
+    expect(Object.keys(liveness.responses)).toEqual(["200"]);
+    expect(liveness.responses["200"]!.content["text/plain"]!.schema).toEqual({ type: "string", const: "." });
   });
 });
 
