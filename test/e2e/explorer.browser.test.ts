@@ -12,7 +12,7 @@ describe("API explorer in a browser", () => {
     await browser?.close();
   });
 
-  it("lists the operations, loads nothing from another host, and tries an operation out against the same origin", async () => {
+  it("lists the operations under a strict CSP, loads nothing from another host, and tries an operation out against the same origin", async () => {
     const page = await browser.newPage();
     const origin = new URL(baseUrl()).origin;
     const foreign: string[] = [];
@@ -21,6 +21,15 @@ describe("API explorer in a browser", () => {
       if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) foreign.push(r.url());
     });
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+    });
+    // The page must work under the strictest policy a secure-headers middleware could send.
+    const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+    await page.route(`${origin}/`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": csp } });
+    });
     await page.goto(`${baseUrl()}/`);
     await page.locator(".opblock").first().waitFor();
     const operationIds = await page.locator(".opblock-summary-operation-id").allTextContents();
