@@ -25,7 +25,7 @@ const longId = "x".repeat(1000);
 
 /** Documented statuses that need the objects and databases: no request here produces them. */
 const needBindings: Record<string, string> = {
-  "200": "a success reads or writes an object or a database",
+  "200": "a success reads or writes an object or a database: test/integration/documented-statuses.test.ts",
   "409": "a stale aggregate object: test/integration/documented-statuses.test.ts",
   "cancelBasket 400": "the basket's state decides",
   "cancelOrder 400": "the order's state decides",
