@@ -1,5 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { copyExplorerAssets } from "./scripts/assets.mjs";
+
+// the static assets wrangler.toml serves (the API explorer) are copied from node_modules, not committed
+copyExplorerAssets();
 
 const migrations = async () => ({
   STORES_MIGRATIONS: await readD1Migrations("migrations/stores"),

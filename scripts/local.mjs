@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { copyExplorerAssets } from "./assets.mjs";
 
 export const root = resolve(import.meta.dirname, "..");
 const wrangler = resolve(root, "node_modules/.bin/wrangler");
@@ -44,6 +45,7 @@ export async function startDev({ port, persistTo, vars = {}, stdio = "inherit", 
   const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
     "--show-interactive-dev-session=false", "--test-scheduled", "--log-level", process.env.WRANGLER_LOG ?? (stdio === "ignore" ? "warn" : "info")];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  copyExplorerAssets();
   const child = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio, detached: true });
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -3,7 +3,7 @@ import type { Env } from "./env";
 import { mount, openApiDocument, type Route } from "./kernel/api";
 import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
 import { corsFromEnv, securityHeaders } from "./kernel/web";
-import { docsPage } from "./docs";
+import { docsPage, explorerAssets, explorerScript, explorerScriptPath } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
 import { adminPage, adminScript, adminScriptPath, adminStyle, adminStylePath } from "./admin/page";
 import { modules, readModels, streamBindings } from "./modules";
@@ -29,6 +29,12 @@ export function buildApp(): Hono<AppEnv<Env>> {
   app.get("/admin", (c) => c.html(admin));
   app.get(adminScriptPath, (c) => c.body(adminScript, 200, { "content-type": "text/javascript; charset=utf-8" }));
   app.get(adminStylePath, (c) => c.body(adminStyle, 200, { "content-type": "text/css; charset=utf-8" }));
+  app.get(`${explorerAssets}/*`, async (c) => {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    // a copy: fetched headers are immutable, and X-Request-Id is added after this handler
+    return asset.status === 404 ? c.notFound() : new Response(asset.body, asset);
+  });
+  app.get(explorerScriptPath, (c) => c.body(explorerScript, 200, { "Content-Type": "text/javascript; charset=utf-8" }));
   app.use("/api/admin/*", adminAuth);
   mount(app, routes);
   return app;

@@ -131,6 +131,7 @@ export const adminRoutes = [
     method: "post",
     path: "/api/admin/dead-letters/{id}/replay",
     operationId: "replayDeadLetter",
+    errors: [400], // an envelope or context that cannot be replayed
     tag,
     admin: true,
     summary: "Send the original envelope (same message id) to its context's queue again",

@@ -47,6 +47,7 @@ export const basketsRoutes = [
     method: "delete",
     path: "/api/baskets/{id}",
     operationId: "cancelBasket",
+    errors: [400], // the basket cannot be cancelled
     tag,
     summary: "Cancel an open basket",
     command: () => ({ type: "CancelBasket" }),
@@ -55,6 +56,7 @@ export const basketsRoutes = [
     method: "put",
     path: "/api/baskets/{id}/addItem",
     operationId: "addItem",
+    writes: true,
     tag,
     summary: "Add a quantity of a product; the line keeps the names and price of its first addition",
     body: body({ productId: id(), quantity: quantity() }),
@@ -71,6 +73,7 @@ export const basketsRoutes = [
     method: "put",
     path: "/api/baskets/{id}/removeItem",
     operationId: "removeItem",
+    writes: true,
     tag,
     summary: "Remove a quantity of a product; a line reaching 0 disappears",
     body: body({ productId: id(), quantity: quantity() }),

@@ -21,6 +21,7 @@ export const depotRoutes = [
     method: "post",
     path: "/api/depot/shopping",
     operationId: "createShoppingList",
+    errors: [404], // a store or product of an item does not exist
     tag,
     summary: "Create a shopping list (stays pending: only the saga initiates lists)",
     body: body({ orderId: id(), items: list(body({ productId: id(), storeId: id(), quantity: quantity() })) }),

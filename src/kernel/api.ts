@@ -27,6 +27,12 @@ export interface Route<E extends object = any, B = any, Q = any, P extends strin
   query?: z.ZodType<Q>;
   response: z.ZodType;
   admin?: boolean;
+  /** Executes a command on the aggregate its path names, which may answer a concurrency conflict (409). */
+  writes?: boolean;
+  /** An unknown id in the path answers an empty result rather than 404. */
+  emptyForUnknownIds?: boolean;
+  /** Error statuses the handler answers beyond those derived from the definition (see `errorStatuses`). */
+  errors?: readonly (400 | 404)[];
   handle(c: Context<AppEnv<E>>, input: RouteInput<B, Q, PathParams<P>>): Promise<unknown>;
 }
 
@@ -54,6 +60,8 @@ export const commandRouteFor =
     tag: string;
     summary: string;
     body?: BS;
+    /** Statuses beyond the derived ones, e.g. `[400]` for a business rule of a command without a body. */
+    errors?: readonly (400 | 404)[];
     command: (body: z.output<BS>) => CommandOf<O>;
   }): Route<E> =>
     routeFor<E>()({
@@ -63,6 +71,8 @@ export const commandRouteFor =
       tag: def.tag,
       summary: def.summary,
       body: def.body,
+      writes: true,
+      errors: def.errors,
       response: z.object({}),
       handle: async (c, { params, body }) => {
         unwrap(await aggregate(target(c.env), params.id).execute(def.command(body as z.output<BS>), causeOf(c)));
@@ -86,6 +96,30 @@ export function mount<E extends object>(app: Hono<AppEnv<E>>, routes: readonly R
 /** Inlined as components.schemas.Error; an id would make toJSONSchema emit a `#/$defs/Error` ref that does not resolve. */
 export const errorSchema = z.object({ code: z.number().int(), message: z.string(), details: z.array(z.unknown()) });
 
+/**
+ * The error statuses an operation can answer (SPEC §2.4, §2.5), derived from its definition:
+ * 400 for a body or a query; 401 and 404 (API disabled) for admin routes; 404 for an id in the path; 409 where
+ * the path's aggregate is written; 413 for a body; 500 for any operation; plus the route's own `errors`.
+ */
+export function errorStatuses(r: Route): number[] {
+  const statuses = new Set<number>([...(r.errors ?? []), 500]);
+  if (r.body || r.query) statuses.add(400);
+  if (r.admin) statuses.add(401).add(404);
+  if (/\{\w+\}/.test(r.path) && !r.emptyForUnknownIds) statuses.add(404);
+  if (r.writes) statuses.add(409);
+  if (r.body) statuses.add(413);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: "Invalid request or a broken business rule",
+  401: "Missing or wrong admin token",
+  404: "Unknown id, or the admin API is disabled",
+  409: "The aggregate was modified concurrently",
+  413: "Body larger than 64 KiB",
+  500: "Internal error",
+};
+
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown> & { properties?: unknown };
 
@@ -107,7 +141,12 @@ export function openApiDocument(routes: readonly Route[], tags: readonly string[
           schema,
         }))
       : [];
-    const error = { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    const errors = Object.fromEntries(
+      errorStatuses(r).map((status) => [
+        String(status),
+        { description: errorDescriptions[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+      ]),
+    );
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       operationId: r.operationId,
@@ -119,15 +158,23 @@ export function openApiDocument(routes: readonly Route[], tags: readonly string[
         : {}),
       responses: {
         "200": { description: "OK", content: { "application/json": { schema: jsonSchema(r.response, "output") } } },
-        default: error,
+        ...errors,
       },
       ...(r.admin ? { security: [{ adminBearer: [] }] } : {}),
     };
   }
+  paths["/liveness"] = {
+    get: {
+      operationId: "liveness",
+      tags: ["operations"],
+      summary: "Liveness: answers while the Worker runs",
+      responses: { "200": { description: "OK", content: { "text/plain": { schema: { type: "string", const: "." } } } } },
+    },
+  };
   return {
     openapi: "3.1.0",
     info: { title: "MallBots", version: "1.0.0" },
-    tags: tags.map((name) => ({ name })),
+    tags: [...tags, "operations"].map((name) => ({ name })),
     paths,
     components: {
       schemas: { Error: jsonSchema(errorSchema, "output") },

@@ -55,6 +55,7 @@ export const orderingRoutes = [
     method: "delete",
     path: "/api/ordering/{id}",
     operationId: "cancelOrder",
+    errors: [400], // the order cannot be cancelled
     tag,
     summary: "Cancel a pending order",
     command: () => ({ type: "CancelOrder" }),

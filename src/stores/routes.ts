@@ -120,6 +120,7 @@ export const storesRoutes = [
     method: "delete",
     path: "/api/stores/{id}/participating",
     operationId: "disableParticipation",
+    errors: [400], // already not participating
     tag,
     summary: "Mark a store as not participating",
     command: () => ({ type: "DisableParticipation" }),
@@ -137,6 +138,7 @@ export const storesRoutes = [
     method: "get",
     path: "/api/stores/{storeId}/products",
     operationId: "getStoreProducts",
+    emptyForUnknownIds: true,
     tag,
     summary: "List a store's products, oldest first (read model; unknown store → empty list)",
     response: z.object({ products: z.array(productSchema) }),

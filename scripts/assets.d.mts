@@ -1,0 +1,3 @@
+export const explorerDir: string;
+export const explorerFiles: string[];
+export function copyExplorerAssets(): void;
