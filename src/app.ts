@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { mount, openApiDocument, type Route } from "./kernel/api";
-import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
+import { type AppEnv, installErrorHandling, requestId, requestLog } from "./kernel/http";
 import { docsPage } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
 import { modules } from "./modules";
@@ -14,6 +14,7 @@ const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();
   app.use("*", requestId);
+  app.use("*", requestLog);
   installErrorHandling(app);
   app.get("/liveness", (c) => c.text("."));
   const openApi = openApiDocument(routes, tags);

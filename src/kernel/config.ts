@@ -4,6 +4,8 @@ export interface ConfigVars {
   SAGA_REPLY_TIMEOUT_SECONDS?: string;
   QUEUE_RETRY_BASE_SECONDS?: string;
   ADMIN_TOKEN?: string;
+  /** Lowest level written to the log (SPEC §7): debug, info, warn or error; default info. */
+  LOG_LEVEL?: string;
   SMS_WEBHOOK_URL?: string;
   /** SMS retry backoff base (SPEC §3.7: 30 s); the e2e tests use 0 to retry at the next sweep. */
   SMS_RETRY_BASE_SECONDS?: string;
