@@ -5,11 +5,12 @@ import { type AppEnv, installErrorHandling, requestId, requestLog } from "./kern
 import { docsPage } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
 import { modules } from "./modules";
+import { readinessRoute } from "./readiness";
 
-/** Every context's REST endpoints in module order, then the admin API. */
-export const routes: readonly Route<Env>[] = [...modules.flatMap((m) => m.routes), ...adminRoutes];
-/** One OpenAPI tag per context that has routes, then admin. */
-const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), "admin"];
+/** Every context's REST endpoints in module order, then the admin API, then the operational endpoints. */
+export const routes: readonly Route<Env>[] = [...modules.flatMap((m) => m.routes), ...adminRoutes, readinessRoute];
+/** One OpenAPI tag per context that has routes, then admin and operations. */
+const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), "admin", "operations"];
 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();
