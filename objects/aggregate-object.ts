@@ -67,7 +67,7 @@ export abstract class AggregateObject<
     const mark = { messageId: message.id, handler };
     try {
       const recorded = this.recordedResult<{ version: number }>(mark);
-      if (recorded) return recorded;
+      if (recorded) return { ...recorded, duplicate: true };
       const state = this.load(id).state;
       let events: E[];
       try {

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type ConfigVars, readConfig } from "../src/kernel/config";
 import type { Envelope, OutboxMessage } from "../src/kernel/envelope";
 import type { Result } from "../src/kernel/errors";
-import { logError } from "../src/kernel/log";
+import { configureLog, logError } from "../src/kernel/log";
 import { storeDeadLetter } from "../queues/dead-letters";
 import { type QueueProducers, sendToQueues } from "../queues/relay";
 
@@ -86,6 +86,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
 
   constructor(ctx: DurableObjectState, env: Env, schema: string) {
     super(ctx, env);
+    configureLog(env);
     ctx.storage.sql.exec(`${outboxSchema};\n${schema}`);
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();

@@ -1,7 +1,7 @@
 import { readConfig } from "../src/kernel/config";
 import type { Cause, Envelope, OutboxMessage } from "../src/kernel/envelope";
 import { Code, fail, notFound, ok, type Result } from "../src/kernel/errors";
-import { logError } from "../src/kernel/log";
+import { logError, logInfo } from "../src/kernel/log";
 import {
   onReply,
   onTimeout,
@@ -39,7 +39,7 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
     return this.guard(async () => {
       const mark = { messageId: message.id, handler };
       const recorded = this.recordedResult<SagaOutcome>(mark);
-      if (recorded) return recorded;
+      if (recorded) return recorded.ok ? ok({ ...recorded.value, duplicate: true }) : recorded;
       if (this.load()) {
         const result = ok<SagaOutcome>({ handled: "exists" });
         this.commit({ transition: null, cause: causeOf(message), inbox: { mark, result } });
@@ -56,7 +56,7 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
     return this.guard(async () => {
       const mark = { messageId: message.id, handler };
       const recorded = this.recordedResult<SagaOutcome>(mark);
-      if (recorded) return recorded;
+      if (recorded) return recorded.ok ? ok({ ...recorded.value, duplicate: true }) : recorded;
       const saga = this.load();
       if (!saga) {
         const result = ok<SagaOutcome>({ handled: "unknown-saga" });
@@ -108,6 +108,8 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
 
   /** Persists a transition (or only an inbox mark) with the commands it sends, in one transaction. */
   private commit({ transition, cause, inbox }: { transition: Transition<D> | null; cause: Cause; inbox?: { mark: InboxMark; result: Result<unknown> } }) {
+    // every caller has loaded the saga first, so the cache holds the status before this transition
+    const statusBefore = this.cached?.state.status ?? null;
     const occurredAt = new Date().toISOString();
     const { correlationId } = cause;
     const messages: OutboxMessage[] = (transition?.send ?? []).map((command) => ({
@@ -139,6 +141,16 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
       throw error;
     }
     if (transition) this.cached = { state: transition.state, correlationId: this.cached?.correlationId ?? correlationId };
+    if (transition && transition.state.status !== statusBefore) {
+      logInfo("saga status", {
+        saga: this.definition.name,
+        sagaId: transition.state.id,
+        from: statusBefore,
+        to: transition.state.status,
+        step: transition.state.step,
+        correlationId: this.cached?.correlationId ?? correlationId,
+      });
+    }
     this.committed(alarm, messages.length > 0);
   }
 

@@ -1,7 +1,7 @@
 import { bindingNamed } from "../src/kernel/bindings";
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
-import { describeError, logError, logInfo } from "../src/kernel/log";
+import { configureLog, describeError, log, logError, logInfo, type LogLevel } from "../src/kernel/log";
 import type { ContextHandlers } from "../src/kernel/messages";
 import type { Module } from "../src/kernel/module";
 import { deadLetterUpsert } from "./dead-letters";
@@ -22,6 +22,7 @@ export async function consume<Env extends ConsumerEnv>(
   modules: readonly Pick<Module, "name" | "handlers" | "database">[],
   now: () => number = Date.now,
 ): Promise<void> {
+  configureLog(env);
   const queue = parseQueueName(batch.queue);
   if (!queue) {
     logError("message from an unknown queue", new Error(batch.queue), { queue: batch.queue });
@@ -95,6 +96,29 @@ async function pruneIfDue(env: ConsumerEnv, context: string, database: string | 
 
 const unhandled = new Set<string>();
 
+/** How a delivery ended, for its log line (SPEC §7). */
+export type MessageOutcome = "acked" | "duplicate" | "retried" | "dead-lettered";
+const outcomeLevels: Record<MessageOutcome, LogLevel> = { acked: "info", duplicate: "info", retried: "warn", "dead-lettered": "error" };
+
+/** The one line per handled message; ids and names only, never the payload. */
+function logMessage(
+  outcome: MessageOutcome,
+  fields: { context: string; name: string; messageId: string; envelope: Envelope | undefined; attempt: number; started: number },
+): void {
+  const { context, name, messageId, envelope, attempt, started } = fields;
+  log(outcomeLevels[outcome], "message", {
+    context,
+    handler: `${context}.${name}`,
+    name,
+    messageId,
+    correlationId: envelope?.metadata.correlationId ?? "",
+    causationId: envelope?.metadata.causationId ?? "",
+    attempt,
+    outcome,
+    ms: Date.now() - started,
+  });
+}
+
 async function handleOne<Env extends ConsumerEnv>(
   message: Message<unknown>,
   env: Env,
@@ -102,10 +126,12 @@ async function handleOne<Env extends ConsumerEnv>(
   handlers: ContextHandlers<Env>,
   retryBaseSeconds: number,
 ): Promise<void> {
+  const started = Date.now();
   let messageId = message.id;
   let name = "";
+  let envelope: Envelope | undefined;
   try {
-    const envelope = decode(message.body);
+    envelope = decode(message.body);
     messageId = envelope.id;
     name = envelope.name;
     const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
@@ -116,15 +142,18 @@ async function handleOne<Env extends ConsumerEnv>(
         logInfo("no handler for this message name; acknowledged (logged once)", { context, messageId, name });
       }
       message.ack();
+      logMessage("acked", { context, name, messageId, envelope, attempt: message.attempts, started });
       return;
     }
     const payload = handler.schema.parse(envelope.payload);
-    await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`);
+    const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`);
     message.ack();
+    logMessage(outcome === "duplicate" ? "duplicate" : "acked", { context, name, messageId, envelope, attempt: message.attempts, started });
   } catch (error) {
     logError("handler failed", error, { context, handler: `${context}.${name}`, messageId, attempts: message.attempts });
     await recordFailure(env.OPS_DB, messageId, context, message.attempts, error);
     message.retry({ delaySeconds: retryBaseSeconds * 2 ** (message.attempts - 1) });
+    logMessage("retried", { context, name, messageId, envelope, attempt: message.attempts, started });
   }
 }
 
@@ -175,11 +204,13 @@ export const deadLetterRetryDelaySeconds = (attempts: number, baseSeconds: numbe
 /** Consumer of `mallbots-<context>-dlq`: keeps each dead message in OPS_DB for inspection and replay. */
 async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, context: string, retryBaseSeconds: number): Promise<void> {
   for (const message of batch.messages) {
+    const started = Date.now();
     let messageId = message.id;
     let name = "";
     let envelope: string;
+    let decoded: Envelope | undefined;
     try {
-      const decoded = decode(message.body);
+      decoded = decode(message.body);
       messageId = decoded.id;
       name = decoded.name;
       envelope = JSON.stringify(decoded);
@@ -187,16 +218,17 @@ async function storeDeadLetters(batch: MessageBatch<unknown>, env: ConsumerEnv, 
       envelope = typeof message.body === "string" ? message.body : JSON.stringify(message.body);
     }
     try {
-      await env.OPS_DB.prepare(
+      const stored = await env.OPS_DB.prepare(
         `INSERT INTO dead_letters (id, context, message_id, name, envelope, attempts, last_error, dead_lettered_at, replay_count)
          SELECT ?1, ?2, ?3, ?4, ?5, COALESCE(f.attempts, 0), COALESCE(f.last_error, ''), ?6, 0
          FROM (SELECT 1) LEFT JOIN delivery_failures f ON f.message_id = ?3 AND f.context = ?2
-         ${deadLetterUpsert}`,
+         ${deadLetterUpsert} RETURNING attempts`,
       )
         .bind(crypto.randomUUID(), context, messageId, name, envelope, new Date().toISOString())
-        .run();
-      logError("message dead-lettered", new Error(name || "undecodable message"), { context, messageId });
+        .first<{ attempts: number }>();
       message.ack();
+      // attempt: the deliveries the context's queue made before giving up (from delivery_failures)
+      logMessage("dead-lettered", { context, name, messageId, envelope: decoded, attempt: stored?.attempts ?? 0, started });
     } catch (error) {
       logError("storing a dead letter failed", error, { context, messageId, attempts: message.attempts });
       message.retry({ delaySeconds: deadLetterRetryDelaySeconds(message.attempts, retryBaseSeconds) });

@@ -13,6 +13,7 @@
 //   BENCH_SNAPSHOT=0       serve the working tree itself instead of a snapshot copy (see below)
 //   BENCH_REF=<git ref>    serve a committed version (`git archive <ref>`) instead of the working tree
 //   BENCH_DEV_LOG=path     append wrangler dev's output to this file (default: discarded)
+//   BENCH_LOG_LEVEL        the Worker's LOG_LEVEL var (debug|info|warn|error; default: wrangler.toml's, info)
 //   BENCH_ORDERS           orders per level of the checkout → approved journey (default 50; 0 skips it)
 //   BENCH_ORDER_CONCURRENCY comma list of concurrency levels for that journey (default "1,16")
 //   BENCH_SEARCH_ORDERS    orders seeded for the search cells through the queues (default 10000)
@@ -64,7 +65,11 @@ const config = {
   ref: process.env.BENCH_REF || null,
   orders: Math.floor(num("BENCH_ORDERS", 50, 0, 10_000)),
   orderConcurrency: intList("BENCH_ORDER_CONCURRENCY", "1,16"),
+  logLevel: process.env.BENCH_LOG_LEVEL || null,
 };
+if (config.logLevel !== null && !["debug", "info", "warn", "error"].includes(config.logLevel)) {
+  throw new Error(`BENCH_LOG_LEVEL must be debug, info, warn or error, got "${config.logLevel}"`);
+}
 const adminToken = "bench";
 const only = (process.env.BENCH_SCENARIOS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const unknown = only.filter((n) => !scenarios.some((s) => s.name === n));
@@ -251,7 +256,7 @@ async function main() {
       const logFd = process.env.BENCH_DEV_LOG ? openSync(resolve(process.env.BENCH_DEV_LOG), "a") : null;
       const stdio = logFd === null ? "ignore" : ["ignore", logFd, logFd];
       try {
-        dev = await local.startDev({ port, persistTo: stateDir, stdio, timeoutMs: 120_000, vars: { ADMIN_TOKEN: adminToken } });
+        dev = await local.startDev({ port, persistTo: stateDir, stdio, timeoutMs: 120_000, vars: { ADMIN_TOKEN: adminToken, ...(config.logLevel ? { LOG_LEVEL: config.logLevel } : {}) } });
         break;
       } catch (error) {
         if (attempt >= 3) {

@@ -1,24 +1,26 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { mount, openApiDocument, type Route } from "./kernel/api";
-import { type AppEnv, installErrorHandling, requestId } from "./kernel/http";
+import { type AppEnv, installErrorHandling, requestId, requestLog } from "./kernel/http";
 import { corsFromEnv, securityHeaders } from "./kernel/web";
 import { docsPage, explorerAssets, explorerScript, explorerScriptPath } from "./docs";
 import { adminAuth, adminRoutes } from "./admin/routes";
 import { adminPage, adminScript, adminScriptPath, adminStyle, adminStylePath } from "./admin/page";
 import { modules, readModels, streamBindings } from "./modules";
+import { readinessRoute } from "./readiness";
 import { contexts } from "../queues/topology";
 
-/** Every context's REST endpoints in module order, then the admin API. */
-export const routes: readonly Route<Env>[] = [...modules.flatMap((m) => m.routes), ...adminRoutes];
-/** One OpenAPI tag per context that has routes, then admin. */
-const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), "admin"];
+/** Every context's REST endpoints in module order, then the admin API, then the operational endpoints. */
+export const routes: readonly Route<Env>[] = [...modules.flatMap((m) => m.routes), ...adminRoutes, readinessRoute];
+/** One OpenAPI tag per context that has routes, then admin and operations. */
+const tags = [...modules.filter((m) => m.routes.length > 0).map((m) => m.name), "admin", "operations"];
 
 export function buildApp(): Hono<AppEnv<Env>> {
   const app = new Hono<AppEnv<Env>>();
   app.use("*", requestId);
   app.use("*", securityHeaders());
   app.use("*", corsFromEnv);
+  app.use("*", requestLog);
   installErrorHandling(app);
   app.get("/liveness", (c) => c.text("."));
   const openApi = openApiDocument(routes, tags);

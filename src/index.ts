@@ -1,5 +1,6 @@
 import { buildApp } from "./app";
 import type { Env } from "./env";
+import { configureLog } from "./kernel/log";
 import { runScheduled } from "./kernel/module";
 import { modules } from "./modules";
 import { consume } from "../queues/consumer";
@@ -21,5 +22,8 @@ export default {
   fetch: app.fetch,
   queue: (batch, env) => consume(batch, env, modules),
   // the cron trigger (wrangler.toml [triggers]); locally fired through /__scheduled (scripts/local.mjs)
-  scheduled: (controller, env) => runScheduled(modules, env, controller.scheduledTime),
+  scheduled: (controller, env) => {
+    configureLog(env);
+    return runScheduled(modules, env, controller.scheduledTime);
+  },
 } satisfies ExportedHandler<Env>;

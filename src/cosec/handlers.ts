@@ -3,7 +3,7 @@ import { depotReplies } from "../depot/contract";
 import type { Envelope } from "../kernel/envelope";
 import { DomainError, type Result } from "../kernel/errors";
 import { logInfo } from "../kernel/log";
-import { type ContextHandlers, on } from "../kernel/messages";
+import { type ContextHandlers, type HandlerOutcome, on } from "../kernel/messages";
 import { readReply } from "../kernel/replies";
 import { type SagaOutcome, sagaInstance } from "../kernel/saga";
 import { ordersApi } from "../ordering/contract";
@@ -13,8 +13,9 @@ import { type CreateOrderData, createOrderData, createOrderSagaName } from "./sa
 /** The saga instance of an order: one object per order id (SPEC §1.4). */
 const orderSaga = (env: Env, orderId: string) => sagaInstance<CreateOrderData>(env.CREATE_ORDER_SAGA, orderId);
 
-const settle = (result: Result<SagaOutcome>) => {
+const settle = (result: Result<SagaOutcome>): HandlerOutcome => {
   if (!result.ok) throw DomainError.from(result.error);
+  return result.value.duplicate ? "duplicate" : undefined;
 };
 
 const onReply = async (env: Env, m: Envelope, handler: string) => {
@@ -23,12 +24,12 @@ const onReply = async (env: Env, m: Envelope, handler: string) => {
     logInfo("reply for no saga of ours; acknowledged", { messageId: m.id, name: m.name, handler });
     return;
   }
-  settle(await orderSaga(env, sagaId).reply(handler, m));
+  return settle(await orderSaga(env, sagaId).reply(handler, m));
 };
 
 export const cosecHandlers: ContextHandlers<Env> = {
   "ordersapi.OrderCreated": on(ordersApi["ordersapi.OrderCreated"], async (env, m, handler) => {
-    settle(await orderSaga(env, m.payload.id).start(m.payload.id, handler, m, createOrderData(m.payload)));
+    return settle(await orderSaga(env, m.payload.id).start(m.payload.id, handler, m, createOrderData(m.payload)));
   }),
   "am.Success": on(sagaReplies["am.Success"], onReply),
   "am.Failure": on(sagaReplies["am.Failure"], onReply),

@@ -55,9 +55,9 @@ export const depotHandlers: ContextHandlers<Env> = {
   "depotapi.CreateShoppingListCommand": on(depotCommands["depotapi.CreateShoppingListCommand"], async (env, m, handler) => {
     const list = aggregate(env.SHOPPING_LIST, m.id);
     const recorded = unwrap(await list.recorded(handler, m.id));
-    if (recorded) return settleCommand(recorded);
+    if (recorded) return settleCommand({ ...recorded, duplicate: true });
     const stops = await resolveStops(env, m.payload.items, { correlationId: m.metadata.correlationId, causationId: m.id });
-    settleCommand(
+    return settleCommand(
       await list.handle(handler, m, { type: "CreateShoppingList", orderId: m.payload.orderId, itemCount: m.payload.items.length, stops }),
     );
   }),

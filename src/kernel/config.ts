@@ -4,6 +4,8 @@ export interface ConfigVars {
   SAGA_REPLY_TIMEOUT_SECONDS?: string;
   QUEUE_RETRY_BASE_SECONDS?: string;
   ADMIN_TOKEN?: string;
+  /** Lowest level written to the log (SPEC §7): debug, info, warn or error; default info. */
+  LOG_LEVEL?: string;
   SMS_WEBHOOK_URL?: string;
   /** Comma-separated origins allowed to call the API from a browser ("*": any); unset → no CORS headers. */
   CORS_ORIGINS?: string;

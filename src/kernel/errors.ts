@@ -60,8 +60,11 @@ export function errorBody(info: ErrorInfo) {
 /** Results crossing a Durable Object RPC boundary are values, never thrown (ARCHITECTURE rule 6). */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
-/** The outcome of a message-driven command: a failure may already have been answered with a reply. */
-export type HandleResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo; replied?: boolean };
+/**
+ * The outcome of a message-driven command: a failure may already have been answered with a reply.
+ * `duplicate` marks a result recorded by an earlier delivery (only the consumer's log line uses it).
+ */
+export type HandleResult<T> = ({ ok: true; value: T } | { ok: false; error: ErrorInfo; replied?: boolean }) & { duplicate?: boolean };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (error: ErrorInfo): Result<never> => ({ ok: false, error });

@@ -2,7 +2,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { DomainError, errorBody, httpStatus, invalidRequest } from "./errors";
 import type { Cause } from "./envelope";
-import { logError } from "./log";
+import { configureLog, log, logError } from "./log";
 
 export const maxBodyBytes = 64 * 1024;
 /** JSON nesting a body may have (SPEC §2.8); the outermost object is level 1. */
@@ -18,6 +18,24 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("requestId", id);
   await next();
   c.res.headers.set("X-Request-Id", id);
+};
+
+/**
+ * One log line per request (SPEC §7): `info` below 500, `error` for a 500. The path is logged without
+ * its query string, and no header is, so no credential reaches the log. Registered after `requestId`.
+ */
+export const requestLog: MiddlewareHandler<AppEnv<{ LOG_LEVEL?: string }>> = async (c, next) => {
+  configureLog(c.env ?? {});
+  const started = Date.now();
+  await next();
+  const status = c.res.status;
+  log(status >= 500 ? "error" : "info", "request", {
+    requestId: c.get("requestId"),
+    method: c.req.method,
+    path: c.req.path,
+    status,
+    ms: Date.now() - started,
+  });
 };
 
 /** The request becomes the correlation and causation id of everything it causes. */

@@ -1,11 +1,17 @@
 import type { z } from "zod";
 import type { Envelope } from "./envelope";
 
+/**
+ * What a handler tells the consumer for its log line (SPEC §7): "duplicate" when the inbox had already
+ * seen the message, nothing otherwise. It never changes how the message is acknowledged.
+ */
+export type HandlerOutcome = "duplicate" | void;
+
 /** What a context does with one message name (SPEC §5.4). */
 export interface MessageHandler<Env, P = unknown> {
   schema: z.ZodType<P>;
   /** `handler` is the inbox key `<context>.<message name>` (SPEC §5.5). */
-  run(env: Env, message: Envelope<P>, handler: string): Promise<void>;
+  run(env: Env, message: Envelope<P>, handler: string): Promise<HandlerOutcome>;
 }
 
 /** A context's handlers by the message names it consumes. */
@@ -14,5 +20,5 @@ export type ContextHandlers<Env> = Readonly<Record<string, MessageHandler<Env, a
 /** Defines a handler with its payload type inferred from the contract schema. */
 export const on = <Env, S extends z.ZodType>(
   schema: S,
-  run: (env: Env, message: Envelope<z.output<S>>, handler: string) => Promise<void>,
+  run: (env: Env, message: Envelope<z.output<S>>, handler: string) => Promise<HandlerOutcome>,
 ): MessageHandler<Env, z.output<S>> => ({ schema: schema as z.ZodType<z.output<S>>, run });

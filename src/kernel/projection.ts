@@ -110,7 +110,7 @@ export const rowProjector = <Env, V>(mirror: Mirror<Env, V>) => ({
     schema: schema as z.ZodType<z.output<S>>,
     run: async (env, message, handler) => {
       const db = mirror.db(env);
-      await project({
+      const outcome = await project({
         db,
         message,
         handler,
@@ -120,6 +120,7 @@ export const rowProjector = <Env, V>(mirror: Mirror<Env, V>) => ({
         apply: (id, version) => [update(db, id, version, message)],
         refetch: (id) => refetchRow(env, mirror, id, message),
       });
+      return outcome === "duplicate" ? "duplicate" : undefined;
     },
   }),
 });

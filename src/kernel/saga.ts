@@ -64,7 +64,8 @@ export interface SagaState<D> {
 }
 
 /** What a saga object did with a message. */
-export type SagaOutcome = { handled: "started" | "exists" | "reply" | "stale" | "unknown-saga" };
+/** `duplicate` marks an outcome recorded by an earlier delivery (only the consumer's log line uses it). */
+export type SagaOutcome = { handled: "started" | "exists" | "reply" | "stale" | "unknown-saga"; duplicate?: boolean };
 
 /** The RPC surface of a saga object (objects/saga-object.ts). */
 export interface SagaRpc<D> {

@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import { readConfig } from "../kernel/config";
-import { describeError, logError, logInfo } from "../kernel/log";
+import { describeError, logError, logInfo, logWarn } from "../kernel/log";
 import { afterFailure, attemptLeaseMs, redactUrl, scrubSecrets, sweepBatch, webhookTarget, webhookTimeoutMs } from "./domain";
 import { claimDue, markFailed, markSent, type Outgoing } from "./readmodel";
 
@@ -53,7 +53,7 @@ export async function attempt(env: Env, webhookUrl: string, row: Outgoing, now: 
     }
     const next = afterFailure(row.attempts, at, readConfig(env).smsRetryBaseSeconds * 1000);
     await markFailed(db, row.id, row.attempts, next, result.error).run();
-    logInfo("sms delivery failed", {
+    logWarn("sms delivery failed", {
       notificationId: row.id,
       attempt: next.attempts,
       delivery: next.delivery,

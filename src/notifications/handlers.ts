@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { readConfig } from "../kernel/config";
 import type { Cause, Envelope } from "../kernel/envelope";
 import { logInfo } from "../kernel/log";
-import { type ContextHandlers, type MessageHandler, on } from "../kernel/messages";
+import { type ContextHandlers, type HandlerOutcome, type MessageHandler, on } from "../kernel/messages";
 import { markInbox, rowProjector } from "../kernel/projection";
 import { ordersApi } from "../ordering/contract";
 import type { NotificationKind } from "./contract";
@@ -27,10 +27,10 @@ const notify = <P extends { id: string; customerId: string }>(
   kind: NotificationKind,
   text: (name: string, payload: P) => string,
 ) =>
-  async (env: Env, message: Envelope<P>, handler: string): Promise<void> => {
+  async (env: Env, message: Envelope<P>, handler: string): Promise<HandlerOutcome> => {
     const db = env.NOTIFICATIONS_DB;
     const seen = await db.prepare("SELECT 1 AS seen FROM inbox WHERE message_id = ? AND handler = ?").bind(message.id, handler).first();
-    if (seen) return;
+    if (seen) return "duplicate";
     const { id: orderId, customerId } = message.payload;
     const customer = await findCustomer(env, customerId, causeOf(message));
     if (!customer) {

@@ -57,7 +57,7 @@ export const searchHandlers: ContextHandlers<Env> = {
             causeOf(m),
           )
         : null;
-    await project({
+    const outcome = await project({
       db,
       message: m,
       handler,
@@ -71,6 +71,7 @@ export const searchHandlers: ContextHandlers<Env> = {
       },
       refetch: (rowId) => refetchRow(env, ordersMirror, rowId, m),
     });
+    return outcome === "duplicate" ? "duplicate" : undefined;
   }),
   "ordersapi.OrderApproved": statusEvent("ordersapi.OrderApproved", "Approved"),
   "ordersapi.OrderRejected": statusEvent("ordersapi.OrderRejected", "Rejected"),

@@ -5,8 +5,11 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
 
-/** Vars the e2e system runs with: fast retries so dead-lettering is observable within a test. */
-export const e2eVars = { QUEUE_RETRY_BASE_SECONDS: "0" };
+/**
+ * Vars the e2e system runs with: fast retries so dead-lettering is observable within a test, and only
+ * warnings and errors logged (the log lines themselves are tested inside workerd, test/integration/logs.test.ts).
+ */
+export const e2eVars = { QUEUE_RETRY_BASE_SECONDS: "0", LOG_LEVEL: "warn" };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

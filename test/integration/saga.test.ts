@@ -174,10 +174,10 @@ describe("starting the saga", () => {
     expect(again.explicitAcks).toEqual(["m0", "m1"]);
     const other = orderCreated({ ...o, customerId: "someone-else", items: [{ productId: "x", storeId: "y", price: 1, quantity: 1 }] });
     expect((await toSaga(other)).explicitAcks).toEqual(["m0"]);
-    // calling start directly reports that the saga exists
+    // calling start directly with the message already delivered reports its recorded outcome: the saga exists
     expect(await createOrderSaga(env, o.orderId).start(o.orderId, "cosec.ordersapi.OrderCreated", other, createOrderData(other.payload as never))).toEqual({
       ok: true,
-      value: { handled: "exists" },
+      value: { handled: "exists", duplicate: true },
     });
     expect(await commandsOf(o.orderId)).toHaveLength(1);
     expect(await sagaOf(o.orderId)).toEqual(before);
@@ -193,7 +193,7 @@ describe("starting the saga", () => {
     const saga = createOrderSaga(env, o.orderId);
     const data = createOrderData({ id: o.orderId, customerId: o.customerId, paymentId: o.paymentId, items: o.items });
     expect(await saga.start(o.orderId, "cosec.ordersapi.OrderCreated", created, data)).toEqual({ ok: true, value: { handled: "started" } });
-    expect(await saga.start(o.orderId, "cosec.ordersapi.OrderCreated", created, data)).toEqual({ ok: true, value: { handled: "started" } });
+    expect(await saga.start(o.orderId, "cosec.ordersapi.OrderCreated", created, data)).toEqual({ ok: true, value: { handled: "started", duplicate: true } });
     expect(await commandsOf(o.orderId)).toHaveLength(1);
     expect((await sagaOf(o.orderId)).data.total).toBe(5);
   });
@@ -269,7 +269,7 @@ describe("replies", () => {
     expect(historyOf(saga)).toEqual(["command:customersapi.AuthorizeCustomer", "reply:am.Success:SUCCESS", "command:depotapi.CreateShoppingListCommand"]);
 
     // the direct call reports the recorded outcome again
-    expect(await createOrderSaga(env, o.orderId).reply("cosec.am.Success", reply)).toEqual({ ok: true, value: { handled: "reply" } });
+    expect(await createOrderSaga(env, o.orderId).reply("cosec.am.Success", reply)).toEqual({ ok: true, value: { handled: "reply", duplicate: true } });
     expect(await commandsOf(o.orderId)).toHaveLength(2);
   });
 
@@ -296,7 +296,7 @@ describe("replies", () => {
       expect.objectContaining({ kind: "stale-reply", name: "am.Failure", outcome: "FAILURE", messageId: staleFailure.id, step: 1 }),
     ]);
     expect(await commandsOf(o.orderId)).toHaveLength(1);
-    expect(await createOrderSaga(env, o.orderId).reply("cosec.am.Success", staleSuccess)).toEqual({ ok: true, value: { handled: "stale" } });
+    expect(await createOrderSaga(env, o.orderId).reply("cosec.am.Success", staleSuccess)).toEqual({ ok: true, value: { handled: "stale", duplicate: true } });
 
     // the real reply still advances the saga
     const next = await succeed(o.orderId);
