@@ -23,17 +23,18 @@ const noBindings = {} as Env;
 const auth = { authorization: `Bearer ${token}` };
 const longId = "x".repeat(1000);
 
-/** Documented statuses that need the objects and databases: no request here produces them. */
+/** Documented statuses that need the objects and databases: no request here produces them; the workerd test named does. */
 const needBindings: Record<string, string> = {
   "200": "a success reads or writes an object or a database: test/integration/documented-statuses.test.ts",
   "409": "a stale aggregate object: test/integration/documented-statuses.test.ts",
-  "cancelBasket 400": "the basket's state decides",
-  "cancelOrder 400": "the order's state decides",
-  "disableParticipation 400": "the store's state decides",
-  "replayDeadLetter 400": "the stored dead letter decides",
-  "createShoppingList 404": "the depot's store and product caches decide",
-  "removeItem 404": "the product lookup runs before the basket's",
-  "getSearchOrder 404": "the search database decides",
+  // the state decides these; "documented 400 and 404 that need state" in the same workerd test builds it
+  "cancelBasket 400": "a checked-out basket: test/integration/documented-statuses.test.ts",
+  "cancelOrder 400": "an approved order: test/integration/documented-statuses.test.ts",
+  "disableParticipation 400": "a store not participating: test/integration/documented-statuses.test.ts",
+  "replayDeadLetter 400": "a stored dead letter that is not a valid envelope: test/integration/documented-statuses.test.ts",
+  "createShoppingList 404": "the depot's store cache lacks the store: test/integration/documented-statuses.test.ts",
+  "removeItem 404": "the product lookup (which runs before the basket's) finds none: test/integration/documented-statuses.test.ts",
+  "getSearchOrder 404": "the search database lacks the order: test/integration/documented-statuses.test.ts",
 };
 const elsewhere = (operationId: string, status: string) => needBindings[status] ?? needBindings[`${operationId} ${status}`];
 /** Path values that pass validation; any other parameter is an id. */
