@@ -7,11 +7,12 @@
 // Exit status: 0, 1 if any unexpected error happened (non-2xx not expected, timeout, network), 2 on bad usage.
 import { parseArgs } from "node:util";
 
-const usage = `usage: npm run busywork -- [--url URL] [--clients N] [--seconds S] [--max-requests N] [--timeout-ms MS] [--pause-ms MS]
+const usage = `usage: npm run busywork -- [--url URL] [--clients N] [--seconds S] [--max-requests N] [--until-orders N] [--timeout-ms MS] [--pause-ms MS]
   --url           the system to drive (default http://127.0.0.1:8787, the local server)
   --clients       concurrent simulated clients, each taking any role (default 4)
-  --seconds       how long to run (default 30)
+  --seconds       how long to run at most (default 30)
   --max-requests  stop after this many requests (default 100000)
+  --until-orders  stop early once this many orders completed (default: run the whole time)
   --timeout-ms    per-request timeout; a timeout counts as an error (default 10000)
   --pause-ms      pause between two actions of a client (default 0)`;
 
@@ -28,6 +29,7 @@ try {
       clients: { type: "string", default: "4" },
       seconds: { type: "string", default: "30" },
       "max-requests": { type: "string", default: "100000" },
+      "until-orders": { type: "string", default: "0" },
       "timeout-ms": { type: "string", default: "10000" },
       "pause-ms": { type: "string", default: "0" },
       help: { type: "boolean", short: "h", default: false },
@@ -48,6 +50,7 @@ function number(name, min, max) {
 const clients = Math.floor(number("clients", 1, 256));
 const seconds = number("seconds", 0.1, 86_400);
 const maxRequests = Math.floor(number("max-requests", 1, 100_000_000));
+const untilOrders = Math.floor(number("until-orders", 0, 100_000_000));
 const timeoutMs = number("timeout-ms", 1, 600_000);
 const pauseMs = number("pause-ms", 0, 60_000);
 let base;
@@ -246,7 +249,8 @@ async function confirm(task) {
 // ---- clients ----
 const deadline = Date.now() + seconds * 1000;
 let stopping = false;
-const running = () => !stopping && Date.now() < deadline && stats.requests < maxRequests;
+const running = () =>
+  !stopping && Date.now() < deadline && stats.requests < maxRequests && (untilOrders === 0 || stats.orders < untilOrders);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Weighted choice of the next action from what the world allows now. */

@@ -43,7 +43,10 @@ export const readinessRoute = routeFor<Env>()({
   operationId: "getReadiness",
   tag: "operations",
   summary: "Whether every D1 database answers and has its migrations applied (503 otherwise)",
-  response: z.object({ ready: z.boolean(), failing: z.array(z.string()).optional() }),
+  response: z.object({ ready: z.literal(true) }),
+  otherResponses: {
+    503: { description: "A database does not answer or lacks a migration", schema: z.object({ ready: z.literal(false), failing: z.array(z.string()) }) },
+  },
   handle: async (c) => {
     const failing = await failingDatabases(c.env);
     if (failing.length === 0) return { ready: true };

@@ -33,6 +33,8 @@ export interface Route<E extends object = any, B = any, Q = any, P extends strin
   emptyForUnknownIds?: boolean;
   /** Error statuses the handler answers beyond those derived from the definition (see `errorStatuses`). */
   errors?: readonly (400 | 404)[];
+  /** Answers other than 200 and the errors, with their own body (e.g. readiness's 503). */
+  otherResponses?: Readonly<Record<number, { description: string; schema: z.ZodType }>>;
   handle(c: Context<AppEnv<E>>, input: RouteInput<B, Q, PathParams<P>>): Promise<unknown>;
 }
 
@@ -159,6 +161,12 @@ export function openApiDocument(routes: readonly Route[], tags: readonly string[
       responses: {
         "200": { description: "OK", content: { "application/json": { schema: jsonSchema(r.response, "output") } } },
         ...errors,
+        ...Object.fromEntries(
+          Object.entries(r.otherResponses ?? {}).map(([status, { description, schema }]) => [
+            status,
+            { description, content: { "application/json": { schema: jsonSchema(schema, "output") } } },
+          ]),
+        ),
       },
       ...(r.admin ? { security: [{ adminBearer: [] }] } : {}),
     };

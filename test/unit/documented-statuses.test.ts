@@ -35,6 +35,8 @@ const needBindings: Record<string, string> = {
   "createShoppingList 404": "the depot's store cache lacks the store: test/integration/documented-statuses.test.ts",
   "removeItem 404": "the product lookup (which runs before the basket's) finds none: test/integration/documented-statuses.test.ts",
   "getSearchOrder 404": "the search database lacks the order: test/integration/documented-statuses.test.ts",
+  // readiness answers every database fault with its own 503; a 500 is only an unexpected fault outside its checks
+  "getReadiness 500": "no request produces it: readiness turns every database fault into 503",
 };
 const elsewhere = (operationId: string, status: string) => needBindings[status] ?? needBindings[`${operationId} ${status}`];
 /** Path values that pass validation; any other parameter is an id. */
@@ -61,7 +63,9 @@ function requestFor(o: (typeof operations)[number], status: string): { path: str
       if (!o.op.requestBody) return undefined; // only a route that reads a body refuses one
       return { path: path("x"), init: { ...valid, body: `{"pad":"${" ".repeat(maxBodyBytes)}"}` }, env };
     case "500": // valid input, then the handler reaches a binding that is not there
-      return { path: `${path("x")}?customerId=x`, init: valid, env };
+      return elsewhere(o.op.operationId, status) ? undefined : { path: `${path("x")}?customerId=x`, init: valid, env };
+    case "503": // readiness without databases
+      return { path: path("x"), init: valid, env: noBindings };
   }
   return undefined;
 }
