@@ -1,5 +1,5 @@
 // Copies the API explorer's files (swagger-ui-dist) into public/explorer/, the Workers static assets
-// directory of wrangler.toml. public/ is generated: vitest.config.ts and startDev (scripts/local.mjs) call this
+// directory of wrangler.toml. public/ is generated: vitest.config.ts and build (scripts/local.mjs) call this
 // before wrangler needs it; run `node scripts/assets.mjs` before `wrangler deploy`.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";

@@ -12,7 +12,7 @@
 //   BENCH_SETTLE=0         skip waiting for queues/projections to drain after write scenarios
 //   BENCH_SNAPSHOT=0       serve the working tree itself instead of a snapshot copy (see below)
 //   BENCH_REF=<git ref>    serve a committed version (`git archive <ref>`) instead of the working tree
-//   BENCH_DEV_LOG=path     append wrangler dev's output to this file (default: discarded)
+//   BENCH_DEV_LOG=path     append the system's output to this file (default: discarded)
 //   BENCH_LOG_LEVEL        the Worker's LOG_LEVEL var (debug|info|warn|error; default: wrangler.toml's, info)
 //   BENCH_ORDERS           orders per level of the checkout → approved journey (default 50; 0 skips it)
 //   BENCH_ORDER_CONCURRENCY comma list of concurrency levels for that journey (default "1,16")
@@ -22,10 +22,10 @@
 //   BENCH_SEARCH_PROPAGATION checkouts per level of the checkout → in search delay, after the search cells (default 50; 0 skips)
 //
 // By default the system is served from a snapshot of the working tree taken at start (a temporary copy
-// with node_modules symlinked, started with that copy's scripts/local.mjs, so exactly as `npm start`):
-// `wrangler dev` watches and rebuilds its sources, so edits saved while the bench runs would otherwise
+// with node_modules symlinked, started with that copy's scripts/start.mjs, so exactly as `npm start`):
+// the bundle is built from the copy, so edits saved while the bench runs would otherwise
 // reload the Worker mid-run (failing the requests in flight) and mix two versions into one measurement.
-// Ctrl-C / SIGTERM / errors: the load process and wrangler dev are stopped and the temp dir is removed.
+// Ctrl-C / SIGTERM / errors: the load process and the system are stopped and the temp dir is removed.
 // Exit code: 0, or 1 when any cell had more than 1% errors (non-2xx or network) or the run failed.
 import { execFileSync, fork } from "node:child_process";
 import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -76,18 +76,18 @@ const unknown = only.filter((n) => !scenarios.some((s) => s.name === n));
 if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS ${unknown.join(", ")}; known: ${scenarios.map((s) => s.name).join(", ")}`);
 const selected = only.length ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
 
-// ---- lifecycle: whatever happens, stop the load process and wrangler dev, remove the state dir ----------
+// ---- lifecycle: whatever happens, stop the load process and the system, remove the state dir ----------
 let dev = null;
-let stopDev = null;
+let stopSystem = null;
 let load = null;
 let tempDir = null;
 const sourceInfo = { served: null, commit: null };
-let devExit = null; // set when wrangler dev dies while the bench still needs it
+let devExit = null; // set when the system dies while the bench still needs it
 let cleaning = null;
 function cleanup() {
   cleaning ??= (async () => {
     if (load && load.exitCode === null) load.kill("SIGKILL");
-    if (dev && stopDev) await stopDev(dev);
+    if (dev && stopSystem) await stopSystem(dev);
     if (tempDir) {
       try {
         rmSync(tempDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
@@ -104,7 +104,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     cleanup().finally(() => process.exit(130));
   });
 }
-// Last resort if the process exits some other way: synchronous kill of wrangler's process group.
+// Last resort if the process exits some other way: synchronous kill of the system's process group.
 process.on("exit", () => {
   try {
     if (dev && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
@@ -246,21 +246,20 @@ async function main() {
     } catch {}
     const source = config.ref ? `git ref ${config.ref}` : config.snapshot ? "snapshot of the working tree" : "working tree";
     const local = await import(pathToFileURL(join(appDir, "scripts", "local.mjs")).href);
-    stopDev = local.stopDev;
+    stopSystem = local.stopSystem;
     console.log(`bench: starting the system (${source}, state in ${tempDir})`);
-    local.migrate(stateDir);
     let port;
-    // A start can lose a port race with other wrangler instances on the machine (e.g. its inspector port): retry.
+    // A start can lose a port race with other servers on the machine: retry.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       const logFd = process.env.BENCH_DEV_LOG ? openSync(resolve(process.env.BENCH_DEV_LOG), "a") : null;
       const stdio = logFd === null ? "ignore" : ["ignore", logFd, logFd];
       try {
-        dev = await local.startDev({ port, persistTo: stateDir, stdio, timeoutMs: 120_000, vars: { ADMIN_TOKEN: adminToken, ...(config.logLevel ? { LOG_LEVEL: config.logLevel } : {}) } });
+        dev = await local.startSystem({ port, persistTo: stateDir, stdio, timeoutMs: 120_000, vars: { ADMIN_TOKEN: adminToken, ...(config.logLevel ? { LOG_LEVEL: config.logLevel } : {}) } });
         break;
       } catch (error) {
         if (attempt >= 3) {
-          const hint = process.env.BENCH_DEV_LOG ? `see ${process.env.BENCH_DEV_LOG}` : "rerun with BENCH_DEV_LOG=/tmp/dev.log to see wrangler's output";
+          const hint = process.env.BENCH_DEV_LOG ? `see ${process.env.BENCH_DEV_LOG}` : "rerun with BENCH_DEV_LOG=/tmp/dev.log to see the system's output";
           throw new Error(`could not start the system: ${error.message} (${hint})`);
         }
         console.error(`bench: start attempt ${attempt} failed (${error.message}); retrying`);
@@ -274,11 +273,11 @@ async function main() {
     // If the system goes away mid-run, stop hammering a closed port: end the load process at once.
     dev.once("exit", (code, signal) => {
       if (cleaning) return;
-      devExit = `wrangler dev exited unexpectedly (${code ?? signal}) at ${new Date().toISOString()}`;
+      devExit = `the system exited unexpectedly (${code ?? signal}) at ${new Date().toISOString()}`;
       console.error(`bench: ${devExit}`);
       if (load && load.exitCode === null) load.kill("SIGKILL");
     });
-    const devDied = () => (dev.exitCode !== null || dev.signalCode !== null ? `wrangler dev exited (${dev.exitCode ?? dev.signalCode})` : null);
+    const devDied = () => (dev.exitCode !== null || dev.signalCode !== null ? `the system exited (${dev.exitCode ?? dev.signalCode})` : null);
     const api = apiClient(baseUrl);
     console.log(
       `bench: ${selected.length} scenarios × concurrency ${config.concurrency.join(",")}, ` +

@@ -1,17 +1,19 @@
-import type { ChildProcess } from "node:child_process";
+import type { ChildProcess, StdioOptions } from "node:child_process";
 
 export const root: string;
 export const quietEnv: NodeJS.ProcessEnv;
 export function d1Bindings(): string[];
 export function migrate(persistTo: string): void;
-export function startDev(options: {
+export function build(outdir: string): string;
+export function parseVarArgs(argv: string[]): Record<string, string>;
+export function startSystem(options: {
   port: number;
   persistTo: string;
   vars?: Record<string, string>;
-  stdio?: "inherit" | "ignore" | "pipe";
+  stdio?: "inherit" | "ignore" | StdioOptions;
   timeoutMs?: number;
 }): Promise<ChildProcess>;
-export const cronPath: string;
-export function fireCron(port: number): Promise<void>;
-export function startCron(port: number, everyMs?: number, report?: (error: Error) => void): { stop(): void };
-export function stopDev(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
+export function stopSystem(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
+export const cronExpression: string;
+export function fireCron(child: ChildProcess): Promise<void>;
+export function startCron(fire: () => Promise<void>, everyMs?: number, report?: (error: Error) => void): { stop(): void };

@@ -1,7 +1,7 @@
-// Shared by start, test and bench: apply local D1 migrations and run `wrangler dev` like a user does.
+// Shared by start, dev, test and bench: local D1 migrations, the bundle, and the system as `npm start` serves it.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { copyExplorerAssets } from "./assets.mjs";
 
 export const root = resolve(import.meta.dirname, "..");
@@ -35,57 +35,131 @@ export function migrate(persistTo) {
   }
 }
 
-/**
- * Starts `wrangler dev` with `--test-scheduled`, which exposes `/__scheduled` to fire the cron trigger
- * (local runtimes never fire it themselves); vars are passed as --var NAME:VALUE. Resolves when /liveness answers.
- * Logs at "info" (every request) when someone reads them, "warn" when stdio is ignored: logging every
- * request costs wrangler's process CPU under load. WRANGLER_LOG overrides both.
- */
-export async function startDev({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
-    "--show-interactive-dev-session=false", "--test-scheduled", "--log-level", process.env.WRANGLER_LOG ?? (stdio === "ignore" ? "warn" : "info")];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+/** Bundles the Worker as `wrangler deploy` does (minified) into outdir; returns the bundle's path. */
+export function build(outdir) {
   copyExplorerAssets();
-  const child = spawn(wrangler, args, { cwd: root, env: quietEnv, stdio, detached: true });
+  const result = spawnSync(wrangler, ["deploy", "--dry-run", "--minify", "--outdir", outdir], { cwd: root, env: { ...quietEnv, CI: "true" }, encoding: "utf8" });
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout + result.stderr);
+    throw new Error("bundling the Worker failed");
+  }
+  return resolve(outdir, "index.js");
+}
+
+/** `--var NAME:VALUE` pairs (as `wrangler dev` takes them) → { NAME: VALUE }. */
+export function parseVarArgs(argv) {
+  const vars = {};
+  for (let i = 0; i < argv.length; i++) {
+    const pair = argv[i] === "--var" ? argv[++i] : argv[i].startsWith("--var=") ? argv[i].slice(6) : null;
+    const at = pair?.indexOf(":") ?? -1;
+    if (pair == null || at < 1) throw new Error(`unknown argument "${argv[i]}": expected --var NAME:VALUE`);
+    vars[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return vars;
+}
+
+/**
+ * Serves the bundle with Miniflare's API in this process (workerd is its only child): bindings from
+ * wrangler.toml, vars from wrangler.toml, .dev.vars and `vars`, state under persistTo in the layout of
+ * `wrangler dev --persist-to`. MALLBOTS_INSPECTOR_PORT opens workerd's inspector (for profiling).
+ * Resolves with the Miniflare instance once it serves.
+ */
+export async function serve({ bundle, port, persistTo, vars = {} }) {
+  const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+  const { Miniflare } = await import("miniflare");
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(root, "wrangler.toml"));
+  const inspectorPort = process.env.MALLBOTS_INSPECTOR_PORT ? Number(process.env.MALLBOTS_INSPECTOR_PORT) : undefined;
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "mallbots",
+    bindings: { ...workerOptions.bindings, ...vars },
+    modules: [{ type: "ESModule", path: bundle }],
+    modulesRoot: dirname(bundle),
+    host: "127.0.0.1",
+    port,
+    inspectorPort,
+    defaultPersistRoot: resolve(persistTo, "v3"),
+    cf: false,
+    logRequests: false,
+    unsafeTriggerHandlers: true,
+  });
+  await mf.ready;
+  return mf;
+}
+
+/**
+ * Starts the system as `npm start` does (scripts/start.mjs: migrations, bundle, Miniflare, cron) in its own
+ * process group, with state under persistTo and extra vars. Resolves when /liveness answers; fireCron(child)
+ * runs the cron trigger on it.
+ */
+export async function startSystem({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
+  const args = [resolve(root, "scripts/start.mjs")];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const env = { ...quietEnv, PORT: String(port), MALLBOTS_STATE_DIR: persistTo, MALLBOTS_QUIET: "1" };
+  const io = Array.isArray(stdio) ? stdio : ["ignore", stdio, stdio];
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: [...io.slice(0, 3), "ipc"], detached: true });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the system exited with ${child.exitCode} while starting`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/liveness`);
       if (res.ok) break;
     } catch {}
     if (Date.now() > deadline) {
-      stopDev(child);
-      throw new Error("wrangler dev did not become ready");
+      await stopSystem(child, "SIGKILL");
+      throw new Error("the system did not become ready");
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return child;
 }
 
-/** Stops wrangler dev and its workerd children; `signal` SIGKILL simulates a crash. */
-export function stopDev(child, signal = "SIGTERM") {
+/**
+ * Stops a system started by startSystem: SIGTERM lets it stop workerd itself; SIGKILL (a crash) kills its
+ * whole process group at once.
+ */
+export function stopSystem(child, signal = "SIGTERM") {
+  const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
   try {
-    process.kill(-child.pid, signal);
+    process.kill(signal === "SIGKILL" ? -child.pid : child.pid, signal);
   } catch {}
-  return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
+  return exited.then(() => {
+    // whatever is left in the group (nothing, after a clean stop)
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  });
 }
 
-/** The cron expression of wrangler.toml's one trigger, URL-encoded for /__scheduled. */
-export const cronPath = "/__scheduled?cron=*+*+*+*+*";
+/** wrangler.toml's one cron trigger. */
+export const cronExpression = "* * * * *";
 
-/** Fires the cron trigger once (the scheduled handler of src/index.ts) on a system started by startDev. */
-export async function fireCron(port) {
-  const res = await fetch(`http://127.0.0.1:${port}${cronPath}`);
-  await res.text();
-  if (!res.ok) throw new Error(`${cronPath} answered ${res.status}`);
+/** Runs the Worker's scheduled handler once on a Miniflare instance, as the cron trigger would. */
+export async function fireScheduled(mf) {
+  const worker = await mf.getWorker();
+  const { outcome } = await worker.scheduled({ cron: cronExpression, scheduledTime: new Date() });
+  if (outcome !== "ok") throw new Error(`the scheduled handler ended with "${outcome}"`);
+}
+
+/** Fires the cron trigger once on a system started by startSystem (asks it over the IPC channel). */
+export function fireCron(child) {
+  return new Promise((resolveFire, reject) => {
+    const id = Math.random().toString(36).slice(2);
+    const onMessage = (m) => {
+      if (m?.cronFired !== id) return;
+      child.off("message", onMessage);
+      m.error ? reject(new Error(m.error)) : resolveFire();
+    };
+    child.on("message", onMessage);
+    child.send({ fireCron: id });
+  });
 }
 
 /**
- * Fires the cron trigger every `everyMs` (a minute, like `* * * * *`) until stop() is called: what the
- * platform does in production. A failed firing is reported and the next one still runs.
+ * Calls fire() every `everyMs` (a minute, like `* * * * *`) until stop() is called: what the platform does
+ * in production. A failed firing is reported and the next one still runs.
  */
-export function startCron(port, everyMs = 60_000, report = (error) => console.error(`cron: ${error.message}`)) {
-  const timer = setInterval(() => fireCron(port).catch(report), everyMs);
+export function startCron(fire, everyMs = 60_000, report = (error) => console.error(`cron: ${error.message}`)) {
+  const timer = setInterval(() => Promise.resolve().then(fire).catch(report), everyMs);
   return { stop: () => clearInterval(timer) };
 }

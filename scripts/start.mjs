@@ -1,13 +1,60 @@
-// `npm start`: apply local D1 migrations, then serve the API and docs with wrangler dev.
-import { resolve } from "node:path";
-import { migrate, root, startCron, startDev } from "./local.mjs";
+// `npm start`: apply local D1 migrations, bundle the Worker (minified, as `wrangler deploy` does) and serve it
+// with Miniflare's API directly: no dev proxy in front of requests. Bindings come from wrangler.toml, vars from
+// wrangler.toml and .dev.vars (as `wrangler dev`), state from .wrangler/state (or $MALLBOTS_STATE_DIR).
+// The cron trigger is fired every minute, as the platform does. `npm run dev` keeps `wrangler dev` for editing.
+//
+// One process owns everything it starts: SIGINT, SIGTERM or SIGHUP, or its parent (npm) going away, stops
+// workerd and removes the bundle before exiting. Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
+// Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+// run as `npm start` on a fresh clone: install first (tests and the bench start this script directly)
+if (process.env.npm_lifecycle_event === "start") {
+  const ensured = spawnSync(process.execPath, [join(root, "scripts/ensure-deps.mjs")], { cwd: root, stdio: "inherit" });
+  if (ensured.status !== 0) process.exit(ensured.status ?? 1);
+}
+const { build, fireScheduled, migrate, serve, parseVarArgs, startCron } = await import("./local.mjs");
 
 const port = Number(process.env.PORT ?? 8787);
 const persistTo = resolve(root, process.env.MALLBOTS_STATE_DIR ?? ".wrangler/state");
-migrate(persistTo);
-const child = await startDev({ port, persistTo, timeoutMs: 120_000 });
-// local runtimes do not fire cron triggers: fire the SMS retry sweep once a minute, as the platform would
-const cron = startCron(port);
-console.log(`MallBots is up: API http://127.0.0.1:${port}/api, docs http://127.0.0.1:${port}/ (Ctrl-C stops)`);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { cron.stop(); try { process.kill(-child.pid, "SIGTERM"); } catch {} process.exit(0); });
-child.on("exit", (code) => { cron.stop(); process.exit(code ?? 0); });
+const vars = parseVarArgs(process.argv.slice(2));
+const buildDir = mkdtempSync(join(tmpdir(), "mallbots-bundle-"));
+
+let server = null;
+let cron = null;
+let stopping = null;
+function stop(code) {
+  stopping ??= (async () => {
+    cron?.stop();
+    await server?.dispose().catch(() => {});
+    rmSync(buildDir, { recursive: true, force: true });
+    process.exit(code);
+  })();
+  return stopping;
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(0));
+// npm does not pass every signal on (SIGHUP, SIGKILL): when the parent goes away, so does this process.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(0), 250).unref();
+
+try {
+  migrate(persistTo);
+  const bundle = build(buildDir);
+  server = await serve({ bundle, port, persistTo, vars });
+  cron = startCron(() => fireScheduled(server));
+  // a parent that started this process with an IPC channel (tests, the bench) can fire the cron at will
+  process.on("message", (m) => {
+    if (typeof m?.fireCron !== "string") return;
+    fireScheduled(server).then(() => process.send({ cronFired: m.fireCron }), (error) => process.send({ cronFired: m.fireCron, error: error.message }));
+  });
+} catch (error) {
+  console.error(`npm start failed: ${error.message}`);
+  await stop(1);
+}
+if (process.env.MALLBOTS_QUIET !== "1") {
+  console.log(`MallBots is up: API http://127.0.0.1:${port}/api, docs http://127.0.0.1:${port}/ (Ctrl-C stops)`);
+}

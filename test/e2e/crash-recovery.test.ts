@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
+import { startSystem, stopSystem } from "../../scripts/local.mjs";
 import { e2eVars, freePort } from "./global-setup";
 import { waitFor } from "./http";
 
@@ -10,22 +10,21 @@ const stateDir = mkdtempSync(join(tmpdir(), "mallbots-crash-"));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 it("relays a committed outbox after the runtime is killed and restarted, with no request to the object", async () => {
-  migrate(stateDir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // First run: commits happen but the immediate relay is skipped, as if the process died right after commit.
-  const first = await startDev({ port, persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" }, stdio: "ignore" });
+  const first = await startSystem({ port, persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" }, stdio: "ignore", timeoutMs: 110_000 });
   let storeId: string;
   try {
     const res = await fetch(`${base}/api/stores`, { method: "POST", body: JSON.stringify({ name: "Survivor", location: "Crash site" }) });
     expect(res.status).toBe(200);
     storeId = ((await res.json()) as { id: string }).id;
   } finally {
-    await stopDev(first, "SIGKILL");
+    await stopSystem(first, "SIGKILL");
   }
 
   // Second run: nobody touches the store; only its alarm can deliver the StoreCreated event.
-  const second = await startDev({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore" });
+  const second = await startSystem({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore", timeoutMs: 110_000 });
   try {
     const listed = await waitFor(async () => {
       const body = (await (await fetch(`${base}/api/stores`)).json()) as { stores: { id: string; name: string }[] };
@@ -33,6 +32,6 @@ it("relays a committed outbox after the runtime is killed and restarted, with no
     }, "the store relayed after the restart", { timeoutMs: 30_000 });
     expect(listed).toEqual({ id: storeId, name: "Survivor", location: "Crash site", participating: false });
   } finally {
-    await stopDev(second);
+    await stopSystem(second);
   }
 });

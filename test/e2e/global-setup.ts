@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrate, startDev, stopDev } from "../../scripts/local.mjs";
+import { startSystem, stopSystem } from "../../scripts/local.mjs";
 
 /**
  * Vars the e2e system runs with: fast retries so dead-lettering is observable within a test, and only
@@ -21,15 +21,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the system the way `npm start` does (migrations applied, wrangler dev) in a fresh state dir. */
+/** Starts the system the way `npm start` does (scripts/start.mjs: migrations, bundle, Miniflare) in a fresh state dir. */
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), "mallbots-e2e-"));
-  migrate(stateDir);
   const port = await freePort();
-  const child = await startDev({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore" });
+  const child = await startSystem({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore", timeoutMs: 120_000 });
   project.provide("baseUrl", `http://127.0.0.1:${port}`);
   return async () => {
-    await stopDev(child);
+    await stopSystem(child);
     rmSync(stateDir, { recursive: true, force: true });
   };
 }

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fireCron, migrate, quietEnv, root, startDev, stopDev } from "../../scripts/local.mjs";
+import { fireCron, quietEnv, root, startSystem, stopSystem } from "../../scripts/local.mjs";
 import { freePort } from "./global-setup";
 import { type Call, clientAt } from "./http";
 
@@ -11,7 +11,7 @@ export { type Call, clientAt, Unexpected, waitFor } from "./http";
 export interface OwnSystem {
   base: string;
   call: Call;
-  /** Fires the cron trigger once through wrangler's /__scheduled (local runtimes never fire it). */
+  /** Fires the cron trigger once (local runtimes never fire it; the start script does on request). */
   cron(): Promise<void>;
   /** Reads the instance's local D1 database with `wrangler d1 execute` (for state the API does not show). */
   query<T = Record<string, unknown>>(binding: string, sql: string): Promise<T[]>;
@@ -19,27 +19,26 @@ export interface OwnSystem {
 }
 
 /**
- * Starts a separate system instance (migrations + wrangler dev with real queues and D1) in a fresh
+ * Starts a separate system instance as `npm start` does (real queues and D1) in a fresh
  * state dir, for tests that need their own configuration. Call stop() in afterAll.
  */
 export async function startOwnSystem(vars: Record<string, string>, prefix = "mallbots-own-"): Promise<OwnSystem> {
   const stateDir = mkdtempSync(join(tmpdir(), prefix));
   try {
-    migrate(stateDir);
     const port = await freePort();
-    // MALLBOTS_E2E_LOG_DIR=<dir> keeps each own instance's wrangler output for debugging.
+    // MALLBOTS_E2E_LOG_DIR=<dir> keeps each own instance's output for debugging.
     const logDir = process.env.MALLBOTS_E2E_LOG_DIR;
     const log = logDir ? openSync(join(logDir, `${prefix}${port}.log`), "w") : undefined;
     const stdio = log === undefined ? "ignore" : ["ignore", log, log];
-    const child = await startDev({ port, persistTo: stateDir, vars, stdio: stdio as "ignore", timeoutMs: 110_000 });
+    const child = await startSystem({ port, persistTo: stateDir, vars, stdio, timeoutMs: 110_000 });
     const base = `http://127.0.0.1:${port}`;
     return {
       base,
       call: clientAt(base),
-      cron: () => fireCron(port),
+      cron: () => fireCron(child),
       query: (binding, sql) => d1Query(stateDir, binding, sql),
       async stop() {
-        await stopDev(child);
+        await stopSystem(child);
         rmSync(stateDir, { recursive: true, force: true });
       },
     };
