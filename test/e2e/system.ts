@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, type StdioOptions } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ export async function startOwnSystem(vars: Record<string, string>, prefix = "mal
     // MALLBOTS_E2E_LOG_DIR=<dir> keeps each own instance's output for debugging.
     const logDir = process.env.MALLBOTS_E2E_LOG_DIR;
     const log = logDir ? openSync(join(logDir, `${prefix}${port}.log`), "w") : undefined;
-    const stdio = log === undefined ? "ignore" : ["ignore", log, log];
+    const stdio: StdioOptions = log === undefined ? "ignore" : ["ignore", log, log];
     const child = await startSystem({ port, persistTo: stateDir, vars, stdio, timeoutMs: 110_000 });
     const base = `http://127.0.0.1:${port}`;
     return {
