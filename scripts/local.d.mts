@@ -4,6 +4,7 @@ export const root: string;
 export const quietEnv: NodeJS.ProcessEnv;
 export function d1Bindings(): string[];
 export function migrate(persistTo: string): void;
+export function applyMigrations(mf: unknown): Promise<number>;
 export function build(outdir: string): string;
 export function parseVarArgs(argv: string[]): Record<string, string>;
 export function startSystem(options: {

@@ -1,6 +1,6 @@
 // Shared by start, dev, test and bench: local D1 migrations, the bundle, and the system as `npm start` serves it.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { copyExplorerAssets } from "./assets.mjs";
 
@@ -88,8 +88,32 @@ export async function serve({ bundle, port, persistTo, vars = {} }) {
 }
 
 /**
+ * Applies every D1 migration not yet applied, through the running Miniflare: the same files, order and
+ * bookkeeping table as `wrangler d1 migrations apply --local` (which is what `npm run db:migrate` runs),
+ * without starting a second runtime per database. Each file and its bookkeeping row commit as one batch.
+ */
+export async function applyMigrations(mf) {
+  const { unstable_readConfig, unstable_splitSqlQuery } = await import("wrangler");
+  const config = unstable_readConfig({ config: resolve(root, "wrangler.toml") });
+  let applied = 0;
+  for (const { binding, migrations_dir: dir = "migrations", migrations_table: table = "d1_migrations" } of config.d1_databases) {
+    const db = await mf.getD1Database(binding);
+    await db.prepare(`CREATE TABLE IF NOT EXISTS ${table}(
+      id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`).run();
+    const done = new Set((await db.prepare(`SELECT name FROM ${table}`).all()).results.map((r) => r.name));
+    const files = readdirSync(resolve(root, dir)).filter((f) => f.endsWith(".sql")).sort();
+    for (const file of files.filter((f) => !done.has(f))) {
+      const statements = unstable_splitSqlQuery(readFileSync(resolve(root, dir, file), "utf8")).map((sql) => db.prepare(sql));
+      await db.batch([...statements, db.prepare(`INSERT INTO ${table} (name) VALUES (?)`).bind(file)]);
+      applied++;
+    }
+  }
+  return applied;
+}
+
+/**
  * Starts the system as `npm start` does (scripts/start.mjs: migrations, bundle, Miniflare, cron) in its own
- * process group, with state under persistTo and extra vars. Resolves when /liveness answers; fireCron(child)
+ * process group, with state under persistTo and extra vars. Resolves once it serves with migrations applied; fireCron(child)
  * runs the cron trigger on it.
  */
 export async function startSystem({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
@@ -98,18 +122,16 @@ export async function startSystem({ port, persistTo, vars = {}, stdio = "inherit
   const env = { ...quietEnv, PORT: String(port), MALLBOTS_STATE_DIR: persistTo, MALLBOTS_QUIET: "1" };
   const io = Array.isArray(stdio) ? stdio : ["ignore", stdio, stdio];
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: [...io.slice(0, 3), "ipc"], detached: true });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the system exited with ${child.exitCode} while starting`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/liveness`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      await stopSystem(child, "SIGKILL");
-      throw new Error("the system did not become ready");
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const ready = new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the system did not become ready within ${timeoutMs} ms`)), timeoutMs);
+    child.on("message", (m) => m?.ready && (clearTimeout(timer), resolveReady()));
+    child.once("exit", (code, signal) => (clearTimeout(timer), reject(new Error(`the system exited with ${code ?? signal} while starting`))));
+  });
+  try {
+    await ready;
+  } catch (error) {
+    await stopSystem(child, "SIGKILL");
+    throw error;
   }
   return child;
 }

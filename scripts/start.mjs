@@ -1,6 +1,6 @@
-// `npm start`: apply local D1 migrations, bundle the Worker (minified, as `wrangler deploy` does) and serve it
-// with Miniflare's API directly: no dev proxy in front of requests. Bindings come from wrangler.toml, vars from
-// wrangler.toml and .dev.vars (as `wrangler dev`), state from .wrangler/state (or $MALLBOTS_STATE_DIR).
+// `npm start`: bundle the Worker (minified, as `wrangler deploy` does), serve it with Miniflare's API directly
+// (no dev proxy in front of requests) and apply local D1 migrations. Bindings come from wrangler.toml, vars
+// from wrangler.toml and .dev.vars (as `wrangler dev`), state from .wrangler/state (or $MALLBOTS_STATE_DIR).
 // The cron trigger is fired every minute, as the platform does. `npm run dev` keeps `wrangler dev` for editing.
 //
 // One process owns everything it starts: SIGINT, SIGTERM or SIGHUP, or its parent (npm) going away, stops
@@ -17,7 +17,7 @@ if (process.env.npm_lifecycle_event === "start") {
   const ensured = spawnSync(process.execPath, [join(root, "scripts/ensure-deps.mjs")], { cwd: root, stdio: "inherit" });
   if (ensured.status !== 0) process.exit(ensured.status ?? 1);
 }
-const { build, fireScheduled, migrate, serve, parseVarArgs, startCron } = await import("./local.mjs");
+const { applyMigrations, build, fireScheduled, serve, parseVarArgs, startCron } = await import("./local.mjs");
 
 const port = Number(process.env.PORT ?? 8787);
 const persistTo = resolve(root, process.env.MALLBOTS_STATE_DIR ?? ".wrangler/state");
@@ -42,9 +42,11 @@ const parent = process.ppid;
 setInterval(() => process.ppid !== parent && stop(0), 250).unref();
 
 try {
-  migrate(persistTo);
   const bundle = build(buildDir);
   server = await serve({ bundle, port, persistTo, vars });
+  // /readiness answers 503 until this is done
+  await applyMigrations(server);
+  process.send?.({ ready: true });
   cron = startCron(() => fireScheduled(server));
   // a parent that started this process with an IPC channel (tests, the bench) can fire the cron at will
   process.on("message", (m) => {
