@@ -27,9 +27,10 @@ export default defineConfig({
             main: "./test/integration/worker.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              // merged into the bindings wrangler.toml declares (test-only: production never gains it)
+              // merged into the bindings wrangler.toml declares (test-only: production never gains it); the
+              // tests here step sagas through the queues, direct delivery is tested on its own and end to end
               durableObjects: { TOY: { className: "ToyObject", useSQLite: true } },
-              bindings: { ...(await migrations()), QUEUE_RETRY_BASE_SECONDS: "0", SNAPSHOT_EVERY: "5", ADMIN_TOKEN: "test-admin-token" },
+              bindings: { ...(await migrations()), QUEUE_RETRY_BASE_SECONDS: "0", SNAPSHOT_EVERY: "5", ADMIN_TOKEN: "test-admin-token", SAGA_DELIVERY: "queues" },
             },
           })),
         ],

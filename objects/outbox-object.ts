@@ -2,8 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { type ConfigVars, readConfig } from "../src/kernel/config";
 import type { Envelope, OutboxMessage } from "../src/kernel/envelope";
 import type { Result } from "../src/kernel/errors";
-import { configureLog, logError } from "../src/kernel/log";
+import { configureLog, describeError, logError } from "../src/kernel/log";
 import { storeDeadLetter } from "../queues/dead-letters";
+import { deliverDirect, travelsDirect } from "../queues/direct";
 import { type QueueProducers, sendToQueues } from "../queues/relay";
 
 export type KernelEnv = Partial<QueueProducers> & ConfigVars & { OPS_DB?: D1Database };
@@ -251,13 +252,20 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     };
     const key = (messageId: string, destination: string) => `${messageId}\n${destination}`;
     // a copy whose dead letter could not be stored before is not sent again, only dead-lettered
-    const toSend = due.filter((d) => d.attempts < maxDeliveryAttempts);
-    const failures = new Map(
-      (await sendToQueues(this.env, toSend.map((d) => ({ envelope: envelopeOf(d), destination: d.destination })))).map((f) => [
-        key(f.messageId, f.destination),
-        f.error,
-      ]),
-    );
+    const toSend = due.filter((d) => d.attempts < maxDeliveryAttempts).map((d) => ({ envelope: envelopeOf(d), destination: d.destination, attempt: d.attempts + 1 }));
+    const direct = toSend.filter((d) => travelsDirect(this.env, d.envelope));
+    const [queued, handed] = await Promise.all([
+      sendToQueues(this.env, toSend.filter((d) => !travelsDirect(this.env, d.envelope))),
+      Promise.all(
+        direct.map((d) =>
+          deliverDirect(this.env, d.destination, d.envelope, d.attempt).then(
+            () => null,
+            (error: unknown) => ({ messageId: d.envelope.id, destination: d.destination, error: describeError(error) }),
+          ),
+        ),
+      ),
+    ]);
+    const failures = new Map([...queued, ...handed.filter((f) => f !== null)].map((f) => [key(f.messageId, f.destination), f.error]));
     const at = new Date(this.clock()).toISOString();
     const outcomes = await Promise.all(
       due.map(async (d): Promise<Outcome> => {

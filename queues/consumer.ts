@@ -101,7 +101,7 @@ export type MessageOutcome = "acked" | "duplicate" | "retried" | "dead-lettered"
 const outcomeLevels: Record<MessageOutcome, LogLevel> = { acked: "info", duplicate: "info", retried: "warn", "dead-lettered": "error" };
 
 /** The one line per handled message; ids and names only, never the payload. */
-function logMessage(
+export function logMessage(
   outcome: MessageOutcome,
   fields: { context: string; name: string; messageId: string; envelope: Envelope | undefined; attempt: number; started: number },
 ): void {
@@ -119,6 +119,25 @@ function logMessage(
   });
 }
 
+/**
+ * What `context` does with one decoded message: its handler runs on the validated payload, and a name
+ * it has no handler for is acknowledged (logged once per isolate). Throws when the message must be retried.
+ */
+export async function dispatch<Env>(env: Env, context: string, handlers: ContextHandlers<Env>, envelope: Envelope): Promise<"acked" | "duplicate"> {
+  const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
+  if (!handler) {
+    // a context without handlers yet must not flood the log
+    if (!unhandled.has(`${context}.${envelope.name}`)) {
+      unhandled.add(`${context}.${envelope.name}`);
+      logInfo("no handler for this message name; acknowledged (logged once)", { context, messageId: envelope.id, name: envelope.name });
+    }
+    return "acked";
+  }
+  const payload = handler.schema.parse(envelope.payload);
+  const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`);
+  return outcome === "duplicate" ? "duplicate" : "acked";
+}
+
 async function handleOne<Env extends ConsumerEnv>(
   message: Message<unknown>,
   env: Env,
@@ -134,21 +153,9 @@ async function handleOne<Env extends ConsumerEnv>(
     envelope = decode(message.body);
     messageId = envelope.id;
     name = envelope.name;
-    const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
-    if (!handler) {
-      // logged once per name and context in this isolate: a context without handlers yet must not flood the log
-      if (!unhandled.has(`${context}.${name}`)) {
-        unhandled.add(`${context}.${name}`);
-        logInfo("no handler for this message name; acknowledged (logged once)", { context, messageId, name });
-      }
-      message.ack();
-      logMessage("acked", { context, name, messageId, envelope, attempt: message.attempts, started });
-      return;
-    }
-    const payload = handler.schema.parse(envelope.payload);
-    const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`);
+    const outcome = await dispatch(env, context, handlers, envelope);
     message.ack();
-    logMessage(outcome === "duplicate" ? "duplicate" : "acked", { context, name, messageId, envelope, attempt: message.attempts, started });
+    logMessage(outcome, { context, name, messageId, envelope, attempt: message.attempts, started });
   } catch (error) {
     logError("handler failed", error, { context, handler: `${context}.${name}`, messageId, attempts: message.attempts });
     await recordFailure(env.OPS_DB, messageId, context, message.attempts, error);

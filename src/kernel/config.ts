@@ -11,6 +11,11 @@ export interface ConfigVars {
   CORS_ORIGINS?: string;
   /** SMS retry backoff base (SPEC §3.7: 30 s); the e2e tests use 0 to retry at the next sweep. */
   SMS_RETRY_BASE_SECONDS?: string;
+  /**
+   * How saga commands and replies travel: "direct" (default) from the sender's outbox relay to the
+   * receiving context's handler, or "queues" like integration events (docs/architecture.md).
+   */
+  SAGA_DELIVERY?: string;
   /** Test-only fault injection: "skip-immediate" leaves the outbox to the alarm, as after a crash. */
   OUTBOX_RELAY_FAULT?: string;
   /** Test-only fault injection: comma-separated contexts whose consumers defer every message, as if stalled. */
@@ -32,6 +37,7 @@ export interface Config {
   /** Where SMS are POSTed; "" when unset or blank (notifications are then recorded, not delivered). */
   smsWebhookUrl: string;
   smsRetryBaseSeconds: number;
+  sagaMessagesDirect: boolean;
 }
 
 const positive = (value: string | undefined, fallback: number, min = 1): number => {
@@ -48,6 +54,7 @@ export function readConfig(vars: ConfigVars): Config {
     skipImmediateRelay: faults && vars.OUTBOX_RELAY_FAULT === "skip-immediate",
     smsWebhookUrl: (vars.SMS_WEBHOOK_URL ?? "").trim(),
     smsRetryBaseSeconds: positive(vars.SMS_RETRY_BASE_SECONDS, 30, 0),
+    sagaMessagesDirect: (vars.SAGA_DELIVERY ?? "").trim().toLowerCase() !== "queues",
     stalledContexts: (faults ? (vars.STALL_QUEUES ?? "") : "").split(",").map((c) => c.trim()).filter(Boolean),
   };
 }

@@ -1,0 +1,34 @@
+import { readConfig } from "../src/kernel/config";
+import type { Envelope } from "../src/kernel/envelope";
+import { logError } from "../src/kernel/log";
+import { modules } from "../src/modules";
+import { dispatch, logMessage } from "./consumer";
+
+/**
+ * Direct delivery (docs/architecture.md, "Saga commands and replies go direct"): a saga's command is
+ * addressed to one aggregate and its reply to one saga, so the sender's outbox relay hands them straight
+ * to the destination context's handler, which calls the owning object's `handle()`. Integration events
+ * keep travelling through Queues. The guarantees are the relay's: retried with backoff by the alarm,
+ * deduplicated by the receiver's inbox, dead-lettered after 10 failures (SPEC §2.8). SAGA_DELIVERY=queues
+ * sends them through Queues instead.
+ */
+export const travelsDirect = (env: object, envelope: Envelope): boolean =>
+  (envelope.metadata.COMMAND_SAGA_ID !== undefined || envelope.metadata.REPLY_SAGA_ID !== undefined) && readConfig(env).sagaMessagesDirect;
+
+/**
+ * Runs what `destination`'s consumer would run for this message, logging the same line. Throws when the
+ * delivery must be retried (the handler failed, or the test-only STALL_QUEUES defers the context).
+ */
+export async function deliverDirect(env: object, destination: string, envelope: Envelope, attempt: number): Promise<void> {
+  const started = Date.now();
+  const line = { context: destination, name: envelope.name, messageId: envelope.id, envelope, attempt, started };
+  try {
+    if (readConfig(env).stalledContexts.includes(destination)) throw new Error(`${destination} is stalled (STALL_QUEUES)`);
+    const handlers = modules.find((m) => m.name === destination)?.handlers ?? {};
+    logMessage(await dispatch(env, destination, handlers, envelope), line);
+  } catch (error) {
+    logError("handler failed", error, { context: destination, handler: `${destination}.${envelope.name}`, messageId: envelope.id, attempts: attempt });
+    logMessage("retried", line);
+    throw error;
+  }
+}
