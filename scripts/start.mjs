@@ -27,22 +27,22 @@ const buildDir = mkdtempSync(join(tmpdir(), "mallbots-bundle-"));
 let server = null;
 let cron = null;
 let stopping = null;
-// a stop never takes more than STOP_BOUND_MS: if Miniflare's dispose hangs, workerd is killed and the process exits
+// a stop never takes more than STOP_BOUND_MS: if Miniflare's dispose hangs, the process exits anyway
 const STOP_BOUND_MS = 3_000;
 function stop(code) {
   stopping ??= (async () => {
-    setTimeout(() => finish(code), STOP_BOUND_MS);
+    setTimeout(() => process.exit(code), STOP_BOUND_MS);
     cron?.stop();
     await server?.dispose().catch(() => {});
-    finish(code);
+    process.exit(code);
   })();
   return stopping;
 }
-function finish(code) {
+// however the process exits (Miniflare's own SIGINT/SIGTERM hook exits at once): workerd killed, bundle removed
+process.on("exit", () => {
   killChildren();
   rmSync(buildDir, { recursive: true, force: true });
-  process.exit(code);
-}
+});
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(0));
 watchOwner(() => stop(0));
 
@@ -79,7 +79,7 @@ function procStat(pid) {
  * (sh's parent changes); SIGINT is caught by sh, which keeps waiting for us: the only trace is that sh, which
  * otherwise sleeps in wait() until we exit, woke up. So the parent, its parent when the parent is a `-c`
  * shell, and that shell's wake-ups are polled every 250 ms. A wake-up caused by us being stopped and continued
- * (Ctrl-Z, fg: sh gets SIGCHLD) comes with a SIGCONT to us and is ignored.
+ * (Ctrl-Z, fg: sh gets SIGCHLD) comes with a SIGCONT to us: wake-ups within 1 s of one are ignored.
  */
 function watchOwner(onGone) {
   const parent = process.ppid;
@@ -87,16 +87,16 @@ function watchOwner(onGone) {
   const grandparent = shell ? procStat(parent)?.ppid : undefined;
   let wakeups = shell ? shellWakeups(parent) : null;
   let suspect = false;
-  let continued = false;
-  if (shell) process.on("SIGCONT", () => (continued = true));
+  let continuedAt = -Infinity;
+  if (shell) process.on("SIGCONT", () => (continuedAt = Date.now()));
   setInterval(() => {
     if (process.ppid !== parent) return onGone();
     if (!shell) return;
     if (grandparent !== undefined && procStat(parent)?.ppid !== grandparent) return onGone();
     const now = shellWakeups(parent);
-    if (continued) {
-      // stopped and continued: whatever woke the shell meanwhile was that
-      [continued, suspect, wakeups] = [false, false, now];
+    if (Date.now() - continuedAt < 1_000) {
+      // stopped and continued just now: whatever woke the shell meanwhile was that
+      [suspect, wakeups] = [false, now];
     } else if (suspect) {
       onGone();
     } else if (now !== wakeups) {
