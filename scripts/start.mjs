@@ -3,11 +3,11 @@
 // from wrangler.toml and .dev.vars (as `wrangler dev`), state from .wrangler/state (or $MALLBOTS_STATE_DIR).
 // The cron trigger is fired every minute, as the platform does. `npm run dev` keeps `wrangler dev` for editing.
 //
-// One process owns everything it starts: SIGINT, SIGTERM or SIGHUP, or its parent (npm) going away, stops
-// workerd and removes the bundle before exiting. Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
+// One process owns everything it starts: SIGINT, SIGTERM or SIGHUP to it or to npm, or npm going away, stops
+// workerd and removes the bundle before exiting, within 5 s (test/e2e/clean-stop.test.ts). Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
 // Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -27,19 +27,101 @@ const buildDir = mkdtempSync(join(tmpdir(), "mallbots-bundle-"));
 let server = null;
 let cron = null;
 let stopping = null;
+// a stop never takes more than STOP_BOUND_MS: if Miniflare's dispose hangs, the process exits anyway
+const STOP_BOUND_MS = 3_000;
 function stop(code) {
   stopping ??= (async () => {
+    setTimeout(() => process.exit(code), STOP_BOUND_MS);
     cron?.stop();
     await server?.dispose().catch(() => {});
-    rmSync(buildDir, { recursive: true, force: true });
     process.exit(code);
   })();
   return stopping;
 }
+// however the process exits (Miniflare's own SIGINT/SIGTERM hook exits at once): workerd killed, bundle removed
+process.on("exit", () => {
+  killChildren();
+  rmSync(buildDir, { recursive: true, force: true });
+});
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(0));
-// npm does not pass every signal on (SIGHUP, SIGKILL): when the parent goes away, so does this process.
-const parent = process.ppid;
-setInterval(() => process.ppid !== parent && stop(0), 250).unref();
+watchOwner(() => stop(0));
+
+/** SIGKILLs whatever this process still has as children (workerd after a hung dispose). Linux only. */
+function killChildren() {
+  let entries = [];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of entries) {
+    if (procStat(Number(pid))?.ppid !== process.pid) continue;
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {}
+  }
+}
+
+/** ppid of a process from /proc/<pid>/stat (comm may hold spaces and parentheses), or null. */
+function procStat(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return { ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Calls onGone when whoever started this process goes away or passes a stop on in a way no signal reaches us.
+ * `npm start` runs `sh -c "node scripts/start.mjs"`, and sh (dash) does not exec node: npm forwards SIGINT and
+ * SIGTERM to sh only, and not SIGHUP at all. SIGTERM kills sh (our parent changes); SIGHUP or SIGKILL kills npm
+ * (sh's parent changes); SIGINT is caught by sh, which keeps waiting for us: the only trace is that sh, which
+ * otherwise sleeps in wait() until we exit, woke up. So the parent, its parent when the parent is a `-c`
+ * shell, and that shell's wake-ups are polled every 250 ms. A wake-up caused by us being stopped and continued
+ * (Ctrl-Z, fg: sh gets SIGCHLD) comes with a SIGCONT to us: wake-ups within 1 s of one are ignored.
+ */
+function watchOwner(onGone) {
+  const parent = process.ppid;
+  const shell = isCommandShell(parent);
+  const grandparent = shell ? procStat(parent)?.ppid : undefined;
+  let wakeups = shell ? shellWakeups(parent) : null;
+  let suspect = false;
+  let continuedAt = -Infinity;
+  if (shell) process.on("SIGCONT", () => (continuedAt = Date.now()));
+  setInterval(() => {
+    if (process.ppid !== parent) return onGone();
+    if (!shell) return;
+    if (grandparent !== undefined && procStat(parent)?.ppid !== grandparent) return onGone();
+    const now = shellWakeups(parent);
+    if (Date.now() - continuedAt < 1_000) {
+      // stopped and continued just now: whatever woke the shell meanwhile was that
+      [suspect, wakeups] = [false, now];
+    } else if (suspect) {
+      onGone();
+    } else if (now !== wakeups) {
+      // confirmed on the next tick, once a SIGCONT that explains it has had time to arrive
+      suspect = true;
+    }
+  }, 250).unref();
+}
+
+function isCommandShell(pid) {
+  try {
+    const [argv0 = "", flag] = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return /(^|\/)(sh|dash|bash|ash|ksh|zsh)$/.test(argv0) && flag === "-c";
+  } catch {
+    return false;
+  }
+}
+
+function shellWakeups(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/status`, "utf8").match(/^voluntary_ctxt_switches:\s*(\d+)/m)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
 
 try {
   const bundle = build(buildDir);
