@@ -129,10 +129,16 @@ export function meterObject<E extends object>(ctx: DurableObjectState, env: E & 
   const storage = ctx.storage;
   const sql = storage.sql;
   const exec = sql.exec.bind(sql);
-  // the runtime hands out one SqlStorage per object, so its own `exec` is replaced once
+  // The runtime hands out one SqlStorage per object, so its own `exec` is replaced once. A cursor counts
+  // only the last statement of a multi-statement exec, so a script without bindings (the objects' schemas,
+  // one statement per ";\n") runs statement by statement: creating a new object's tables is counted too.
   sql.exec = ((query: string, ...bindings: unknown[]) => {
-    const cursor = exec(query, ...bindings);
-    cursors.push(cursor);
+    const statements = bindings.length === 0 ? query.split(/;\s*\n/).filter((s) => s.trim() !== "") : [query];
+    let cursor!: SqlStorageCursor<Record<string, SqlStorageValue>>;
+    for (const statement of statements.length > 0 ? statements : [query]) {
+      cursor = exec(statement, ...bindings);
+      cursors.push(cursor);
+    }
     return cursor;
   }) as SqlStorage["exec"];
   const setAlarm = storage.setAlarm.bind(storage);

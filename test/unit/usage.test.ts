@@ -187,7 +187,7 @@ describe("objects", () => {
   it("meters an object's SQL cursors (complete by the next line) and its alarm writes", () => {
     const cursors: { rowsRead: number; rowsWritten: number }[] = [];
     const sql = {
-      exec: (query: string) => {
+      exec: (query: string, ..._bindings: unknown[]) => {
         const cursor = { query, rowsRead: 0, rowsWritten: 0, toArray: () => [] };
         cursors.push(cursor);
         return cursor;
@@ -199,13 +199,19 @@ describe("objects", () => {
     expect(metered.DB).not.toBe(env.DB); // the env's bindings are metered too
     storage.sql.exec("SELECT 1");
     storage.sql.exec("INSERT 2");
+    // a schema script runs statement by statement (a cursor counts only a script's last statement)
+    expect(storage.sql.exec("CREATE TABLE a (x);\n  CREATE INDEX a_x ON a (x);\n")).toMatchObject({ query: "  CREATE INDEX a_x ON a (x)" });
+    expect(cursors.map((c) => (c as unknown as { query: string }).query)).toEqual(["SELECT 1", "INSERT 2", "CREATE TABLE a (x)", "  CREATE INDEX a_x ON a (x)"]);
+    storage.sql.exec("UPDATE t SET a = ?;\n", 1); // with bindings: as given
     void storage.setAlarm(1);
     void storage.deleteAlarm();
     // the runtime completes a cursor's counts as it is read: only the line reads them
     cursors[0]!.rowsRead = 4;
     cursors[1]!.rowsWritten = 3;
+    cursors[2]!.rowsWritten = 2;
+    expect(cursors[4]).toMatchObject({ query: "UPDATE t SET a = ?;\n" });
     meterAlarm();
-    expect(lines).toEqual([expect.objectContaining({ entry: "alarm", sqlRowsRead: 4, sqlRowsWritten: 3, alarmWrites: 2, doAlarms: 1 })]);
+    expect(lines).toEqual([expect.objectContaining({ entry: "alarm", sqlRowsRead: 4, sqlRowsWritten: 5, alarmWrites: 2, doAlarms: 1 })]);
     expect(takeUsage()).toMatchObject({ sqlRowsRead: 0, sqlRowsWritten: 0 });
   });
 });
