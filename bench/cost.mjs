@@ -26,7 +26,7 @@ export const prices = {
 };
 
 const counters = [
-  "fetch", "queue", "scheduled", "doCalls", "doAlarms", "sqlRowsRead", "sqlRowsWritten", "alarmWrites",
+  "fetch", "queue", "scheduled", "doCalls", "doAlarms", "doStarts", "sqlRowsRead", "sqlRowsWritten", "alarmWrites",
   "d1Queries", "d1RowsRead", "d1RowsWritten", "queueSent", "queueWriteOps", "queueReceived", "queueReadOps",
   "queueAcked", "queueDeleteOps", "queueRetried",
 ];
@@ -49,7 +49,7 @@ export function sumUsage(text) {
  * Per-order counts and dollars from the summed usage of `orders` completed orders. `cpuMsPerOrder` (Worker
  * CPU) comes from outside: usage lines cannot see CPU time. Returns the table's rows and the total.
  */
-export function costOf(total, orders, { cpuMsPerOrder = null } = {}) {
+export function costOf(total, orders, { cpuMsPerOrder = null, cpuSource = "given" } = {}) {
   const per = (n) => n / orders;
   const row = (item, count, unitPrice, note = "") => ({
     item,
@@ -60,8 +60,8 @@ export function costOf(total, orders, { cpuMsPerOrder = null } = {}) {
   const invocations = total.fetch + total.queue + total.scheduled;
   const rows = [
     row("Worker invocations", invocations, prices.workerRequest, `fetch ${per(total.fetch).toFixed(2)}, queue batches ${per(total.queue).toFixed(2)}, cron ${per(total.scheduled).toFixed(2)}`),
-    row("Worker CPU ms", cpuMsPerOrder === null ? null : cpuMsPerOrder * orders, prices.workerCpuMs, cpuMsPerOrder === null ? "not measured" : "measured outside the usage lines"),
-    row("Durable Object requests", total.doCalls + total.doAlarms, prices.doRequest, `calls ${per(total.doCalls).toFixed(2)}, alarms ${per(total.doAlarms).toFixed(2)}`),
+    row("Worker CPU ms", cpuMsPerOrder === null ? null : cpuMsPerOrder * orders, prices.workerCpuMs, cpuMsPerOrder === null ? "not measured" : cpuSource),
+    row("Durable Object requests", total.doCalls + total.doAlarms, prices.doRequest, `calls ${per(total.doCalls).toFixed(2)}, alarms ${per(total.doAlarms).toFixed(2)}; ${per(total.doStarts).toFixed(2)} instances started`),
     row("DO SQLite rows read", total.sqlRowsRead, prices.sqlRowRead),
     row("DO SQLite rows written", total.sqlRowsWritten, prices.sqlRowWritten, "index updates included"),
     row("DO alarm writes", total.alarmWrites, prices.sqlRowWritten, "setAlarm/deleteAlarm, priced as a row written each"),
@@ -181,8 +181,9 @@ export async function measureCost({ local, port, dir, orders, adminToken = "benc
     const total = sumUsage(readFileSync(logFile).subarray(from, to).toString("utf8"));
     total.fetch -= 1; // the flush request itself
     const measuredCpu = cpuFrom === null || cpuTo === null ? null : (cpuTo - cpuFrom) / orders;
-    const cost = costOf(total, orders, { cpuMsPerOrder: cpuMsPerOrder ?? measuredCpu });
-    return { ...cost, cpuSource: cpuMsPerOrder !== null ? "given" : measuredCpu === null ? null : "workerd /proc utime+stime over the window", secondsToComplete: Math.round(secondsToComplete * 10) / 10, logFile };
+    const cpuSource = cpuMsPerOrder !== null ? "given" : "workerd user+system CPU over the window (/proc): an upper bound";
+    const cost = costOf(total, orders, { cpuMsPerOrder: cpuMsPerOrder ?? measuredCpu, cpuSource });
+    return { ...cost, cpuSource, secondsToComplete: Math.round(secondsToComplete * 10) / 10, logFile };
   } finally {
     await local.stopSystem(system);
   }

@@ -23,6 +23,8 @@ export interface UsageCounts {
   /** Durable Object requests: calls through a stub (RPC or fetch), and alarms run. */
   doCalls: number;
   doAlarms: number;
+  /** Object instances constructed (not billed as such: a measure for estimating duration). */
+  doStarts: number;
   /** SQLite in objects (SqlStorageCursor.rowsRead/rowsWritten; index updates count as writes). */
   sqlRowsRead: number;
   sqlRowsWritten: number;
@@ -51,6 +53,7 @@ const zero = (): UsageCounts => ({
   scheduled: 0,
   doCalls: 0,
   doAlarms: 0,
+  doStarts: 0,
   sqlRowsRead: 0,
   sqlRowsWritten: 0,
   alarmWrites: 0,
@@ -126,6 +129,7 @@ export function meterAlarm(): void {
 /** For the OutboxObject constructor: meters the object's SQL storage and alarm writes, returns its metered env. */
 export function meterObject<E extends object>(ctx: DurableObjectState, env: E & { USAGE_LOG?: string }): E {
   if (!configureUsage(env)) return env;
+  counts.doStarts++;
   const storage = ctx.storage;
   const sql = storage.sql;
   const exec = sql.exec.bind(sql);

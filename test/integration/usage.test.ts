@@ -128,5 +128,6 @@ describe("usage lines", () => {
     expect(used).toMatchObject({ doAlarms: 1, fetch: 1 });
     expect(used.alarmWrites).toBeGreaterThanOrEqual(1); // the setAlarm above
     expect(used.sqlRowsRead).toBeGreaterThanOrEqual(1); // the constructor's look for unsent outbox rows
+    expect(used.doStarts).toBe(1); // the toy object, constructed by the first call into it
   });
 });

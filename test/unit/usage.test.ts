@@ -211,7 +211,7 @@ describe("objects", () => {
     cursors[2]!.rowsWritten = 2;
     expect(cursors[4]).toMatchObject({ query: "UPDATE t SET a = ?;\n" });
     meterAlarm();
-    expect(lines).toEqual([expect.objectContaining({ entry: "alarm", sqlRowsRead: 4, sqlRowsWritten: 5, alarmWrites: 2, doAlarms: 1 })]);
+    expect(lines).toEqual([expect.objectContaining({ entry: "alarm", sqlRowsRead: 4, sqlRowsWritten: 5, alarmWrites: 2, doAlarms: 1, doStarts: 1 })]);
     expect(takeUsage()).toMatchObject({ sqlRowsRead: 0, sqlRowsWritten: 0 });
   });
 });
