@@ -5,7 +5,7 @@ import { eventually, parallel, storeWithProducts, waitForCatalog } from "./scena
 
 const pollMs = 10;
 
-async function prepareOrder(api, productId, i) {
+export async function prepareOrder(api, productId, i) {
   const { id: customerId } = await api.post("/api/customers", { name: `Bench ${i}`, smsNumber: `555-${i}` });
   const { id: basketId } = await api.post("/api/baskets", { customerId });
   await api.put(`/api/baskets/${basketId}/addItem`, { productId, quantity: 2 });

@@ -3,6 +3,7 @@ import { type ConfigVars, readConfig } from "../src/kernel/config";
 import type { Envelope, OutboxMessage } from "../src/kernel/envelope";
 import type { Result } from "../src/kernel/errors";
 import { configureLog, describeError, logError } from "../src/kernel/log";
+import { meterAlarm, meterObject } from "../src/kernel/usage";
 import { storeDeadLetter } from "../queues/dead-letters";
 import { deliverDirect, travelsDirect } from "../queues/direct";
 import { type QueueProducers, sendToQueues } from "../queues/relay";
@@ -86,7 +87,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   protected clock: () => number = () => Date.now();
 
   constructor(ctx: DurableObjectState, env: Env, schema: string) {
-    super(ctx, env);
+    super(ctx, meterObject(ctx, env));
     configureLog(env);
     ctx.storage.sql.exec(`${outboxSchema};\n${schema}`);
     void ctx.blockConcurrencyWhile(async () => {
@@ -101,6 +102,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   }
 
   override async alarm(): Promise<void> {
+    meterAlarm();
     this.alarmAt = null;
     this.pruneIfDue();
     const next = await this.onAlarm();

@@ -20,6 +20,8 @@
 //   BENCH_SEARCH_CUSTOMERS customers they belong to (default 100)
 //   BENCH_SEARCH_BATCH     orders per seeding batch; the next starts when the one before reached search (default 200)
 //   BENCH_SEARCH_PROPAGATION checkouts per level of the checkout → in search delay, after the search cells (default 50; 0 skips)
+//   BENCH_COST_ORDERS      orders of the cost cell: usage counted on a system of its own (bench/cost.mjs; default 50;
+//                          0 skips; skipped when BENCH_SCENARIOS is set unless given explicitly)
 //
 // By default the system is served from a snapshot of the working tree taken at start (a temporary copy
 // with node_modules symlinked, started with that copy's scripts/start.mjs, so exactly as `npm start`):
@@ -33,6 +35,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { measureCost, printCost } from "../bench/cost.mjs";
 import { checkoutToApproved } from "../bench/journeys.mjs";
 import { checkoutToSearch } from "../bench/search.mjs";
 import { apiClient, scenarios, settle } from "../bench/scenarios.mjs";
@@ -66,6 +69,7 @@ const config = {
   orders: Math.floor(num("BENCH_ORDERS", 50, 0, 10_000)),
   orderConcurrency: intList("BENCH_ORDER_CONCURRENCY", "1,16"),
   logLevel: process.env.BENCH_LOG_LEVEL || null,
+  costOrders: Math.floor(num("BENCH_COST_ORDERS", 50, 0, 10_000)),
 };
 if (config.logLevel !== null && !["debug", "info", "warn", "error"].includes(config.logLevel)) {
   throw new Error(`BENCH_LOG_LEVEL must be debug, info, warn or error, got "${config.logLevel}"`);
@@ -232,6 +236,7 @@ function writeResults(rows, extra) {
 async function main() {
   const rows = [];
   let journeys = [];
+  let cost = null;
   const liveness = new Map(); // concurrency → req/s
   let failure = null;
   const started = Date.now();
@@ -340,6 +345,10 @@ async function main() {
       console.log(`\nbench: checkout → in search at concurrency ${config.orderConcurrency.join(",")}`);
       journeys.push(...(await checkoutToSearch(api, { concurrencies: config.orderConcurrency })));
     }
+    if (config.costOrders > 0 && (only.length === 0 || process.env.BENCH_COST_ORDERS)) {
+      console.log(`\nbench: cost per order, ${config.costOrders} orders on a system of its own with USAGE_LOG=true`);
+      cost = await measureCost({ local, port: await freePort(), dir: mkdtempSync(join(tempDir, "cost-")), orders: config.costOrders, adminToken });
+    }
   } catch (error) {
     failure = devExit ? new Error(`the system stopped mid-run: ${devExit} (then: ${error.message ?? error})`) : error;
   } finally {
@@ -349,8 +358,9 @@ async function main() {
   console.log("");
   if (rows.length) printTable(rows);
   if (journeys.length) printJourneys(journeys);
+  if (cost) printCost(cost);
   const file = writeResults(rows, {
-    journeys, source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
+    journeys, cost, source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
   console.log(`\nresults: ${file}`);
   if (failure) {
     console.error(`bench failed: ${failure.stack ?? failure}`);

@@ -2,6 +2,7 @@ import { buildApp } from "./app";
 import type { Env } from "./env";
 import { configureLog } from "./kernel/log";
 import { runScheduled } from "./kernel/module";
+import { meterBatch, metered } from "./kernel/usage";
 import { modules } from "./modules";
 import { consume } from "../queues/consumer";
 
@@ -19,11 +20,12 @@ export { CreateOrderSagaObject } from "../objects/create-order-saga";
 const app = buildApp();
 
 export default {
-  fetch: app.fetch,
-  queue: (batch, env) => consume(batch, env, modules),
+  // metered() is a pass-through unless USAGE_LOG = "true" (src/kernel/usage.ts)
+  fetch: (request, env, ctx) => metered("fetch", env, (env) => app.fetch(request, env, ctx)),
+  queue: (batch, env) => metered("queue", env, (env) => consume(meterBatch(batch), env, modules)),
   // the cron trigger (wrangler.toml [triggers]); locally fired through /__scheduled (scripts/local.mjs)
   scheduled: (controller, env) => {
     configureLog(env);
-    return runScheduled(modules, env, controller.scheduledTime);
+    return metered("scheduled", env, (env) => runScheduled(modules, env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

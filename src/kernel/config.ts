@@ -26,6 +26,8 @@ export interface ConfigVars {
    * variable set by mistake in production is ignored.
    */
   ALLOW_TEST_FAULTS?: string;
+  /** "true" writes usage lines for the cost bench (src/kernel/usage.ts); unset → off, at no cost. */
+  USAGE_LOG?: string;
 }
 
 export interface Config {
