@@ -4,7 +4,8 @@
 // The cron trigger is fired every minute, as the platform does. `npm run dev` keeps `wrangler dev` for editing.
 //
 // One process owns everything it starts: SIGINT, SIGTERM or SIGHUP to it or to npm, or npm going away, stops
-// workerd and removes the bundle before exiting, within 5 s (test/e2e/clean-stop.test.ts). Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
+// workerd and removes the bundle before exiting, within 5 s (test/e2e/clean-stop.test.ts).
+// Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
 // Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -73,54 +74,13 @@ function procStat(pid) {
 }
 
 /**
- * Calls onGone when whoever started this process goes away or passes a stop on in a way no signal reaches us.
- * `npm start` runs `sh -c "node scripts/start.mjs"`, and sh (dash) does not exec node: npm forwards SIGINT and
- * SIGTERM to sh only, and not SIGHUP at all. SIGTERM kills sh (our parent changes); SIGHUP or SIGKILL kills npm
- * (sh's parent changes); SIGINT is caught by sh, which keeps waiting for us: the only trace is that sh, which
- * otherwise sleeps in wait() until we exit, woke up. So the parent, its parent when the parent is a `-c`
- * shell, and that shell's wake-ups are polled every 250 ms. A wake-up caused by us being stopped and continued
- * (Ctrl-Z, fg: sh gets SIGCHLD) comes with a SIGCONT to us: wake-ups within 1 s of one are ignored.
+ * Calls onGone when the process that started this one goes away. package.json runs `exec node scripts/start.mjs`,
+ * so npm's shell becomes this process: npm passes SIGINT and SIGTERM on to it, and SIGHUP or SIGKILL end npm
+ * alone, which this notices within 250 ms.
  */
 function watchOwner(onGone) {
   const parent = process.ppid;
-  const shell = isCommandShell(parent);
-  const grandparent = shell ? procStat(parent)?.ppid : undefined;
-  let wakeups = shell ? shellWakeups(parent) : null;
-  let suspect = false;
-  let continuedAt = -Infinity;
-  if (shell) process.on("SIGCONT", () => (continuedAt = Date.now()));
-  setInterval(() => {
-    if (process.ppid !== parent) return onGone();
-    if (!shell) return;
-    if (grandparent !== undefined && procStat(parent)?.ppid !== grandparent) return onGone();
-    const now = shellWakeups(parent);
-    if (Date.now() - continuedAt < 1_000) {
-      // stopped and continued just now: whatever woke the shell meanwhile was that
-      [suspect, wakeups] = [false, now];
-    } else if (suspect) {
-      onGone();
-    } else if (now !== wakeups) {
-      // confirmed on the next tick, once a SIGCONT that explains it has had time to arrive
-      suspect = true;
-    }
-  }, 250).unref();
-}
-
-function isCommandShell(pid) {
-  try {
-    const [argv0 = "", flag] = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return /(^|\/)(sh|dash|bash|ash|ksh|zsh)$/.test(argv0) && flag === "-c";
-  } catch {
-    return false;
-  }
-}
-
-function shellWakeups(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/status`, "utf8").match(/^voluntary_ctxt_switches:\s*(\d+)/m)?.[1] ?? null;
-  } catch {
-    return null;
-  }
+  setInterval(() => process.ppid !== parent && onGone(), 250).unref();
 }
 
 try {

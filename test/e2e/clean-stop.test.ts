@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { quietEnv, root } from "../../scripts/local.mjs";
 import { freePort } from "./global-setup";
 
-// The real `npm start` (npm → sh -c → node scripts/start.mjs → workerd), signalled the way a process manager or a
-// terminal does: the npm process alone. npm passes SIGINT and SIGTERM on to sh only and SIGHUP not at all, so
-// this is what proves the start script notices. SIGKILL to npm (a crashed manager) is covered too.
+// The real `npm start` (npm → node scripts/start.mjs, exec'd by npm's shell → workerd), signalled the way a
+// process manager or a terminal does: the npm process alone. npm passes SIGINT and SIGTERM on and SIGHUP not at
+// all, so this is what proves the start script notices. SIGKILL to npm (a crashed manager) is covered too.
 const signals = ["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"] as const;
 const STOP_WITHIN_MS = 5_000;
 
