@@ -5,7 +5,7 @@ import type { Result } from "../src/kernel/errors";
 import { configureLog, describeError, logError } from "../src/kernel/log";
 import { meterAlarm, meterObject } from "../src/kernel/usage";
 import { storeDeadLetter } from "../queues/dead-letters";
-import { deliverDirect, travelsDirect } from "../queues/direct";
+import { deliverDirect, directDeliveryAttempts, travelsDirect } from "../queues/direct";
 import { type QueueProducers, sendToQueues } from "../queues/relay";
 
 export type KernelEnv = Partial<QueueProducers> & ConfigVars & { OPS_DB?: D1Database };
@@ -253,8 +253,9 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
       return e;
     };
     const key = (messageId: string, destination: string) => `${messageId}\n${destination}`;
+    const policy = (d: DueDelivery) => this.deliveryPolicy(envelopeOf(d));
     // a copy whose dead letter could not be stored before is not sent again, only dead-lettered
-    const toSend = due.filter((d) => d.attempts < maxDeliveryAttempts).map((d) => ({ envelope: envelopeOf(d), destination: d.destination, attempt: d.attempts + 1 }));
+    const toSend = due.filter((d) => d.attempts < policy(d).attempts).map((d) => ({ envelope: envelopeOf(d), destination: d.destination, attempt: d.attempts + 1 }));
     const direct = toSend.filter((d) => travelsDirect(this.env, d.envelope));
     const [queued, handed] = await Promise.all([
       sendToQueues(this.env, toSend.filter((d) => !travelsDirect(this.env, d.envelope))),
@@ -271,11 +272,12 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     const at = new Date(this.clock()).toISOString();
     const outcomes = await Promise.all(
       due.map(async (d): Promise<Outcome> => {
-        const sendError = d.attempts < maxDeliveryAttempts ? failures.get(key(d.message_id, d.destination)) : d.last_error;
+        const limit = policy(d).attempts;
+        const sendError = d.attempts < limit ? failures.get(key(d.message_id, d.destination)) : d.last_error;
         if (sendError === undefined) return { kind: "sent" };
-        const attempts = Math.min(d.attempts + 1, maxDeliveryAttempts);
-        if (attempts < maxDeliveryAttempts) return { kind: "retry", attempts, error: sendError };
-        const stored = await this.deadLetter(envelopeOf(d), d.destination, sendError, at);
+        const attempts = Math.min(d.attempts + 1, limit);
+        if (attempts < limit) return { kind: "retry", attempts, error: sendError };
+        const stored = await this.deadLetter(envelopeOf(d), d.destination, attempts, sendError, at);
         return { kind: "dead", attempts, error: sendError, stored };
       }),
     );
@@ -288,13 +290,14 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
           sql.exec("UPDATE outbox_deliveries SET sent_at = ? WHERE message_id = ? AND destination = ?", at, d.message_id, d.destination);
           return;
         }
-        const delaySeconds = outcome.kind === "retry" ? 2 ** (outcome.attempts - 1) : relayRetryCapSeconds;
+        // a dead letter that could not be stored is tried again a minute later
+        const delaySeconds = outcome.kind === "retry" ? policy(d).delaySeconds(outcome.attempts) : relayRetryCapSeconds;
         sql.exec(
           `UPDATE outbox_deliveries SET attempts = ?, last_error = ?, retry_at = ?, dead_lettered_at = ?
            WHERE message_id = ? AND destination = ?`,
           outcome.attempts,
           outcome.error,
-          now + Math.min(relayRetryCapSeconds, delaySeconds) * 1000,
+          now + delaySeconds * 1000,
           outcome.kind === "dead" && outcome.stored ? at : null,
           d.message_id,
           d.destination,
@@ -313,11 +316,24 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     });
   }
 
+  /**
+   * How often a copy is tried and how long it waits after its n-th failure: a queue send 10 times, 1, 2, 4 … 60 s
+   * apart (SPEC §2.8); a direct delivery is a handler run, so it gets what the consumer gives a message
+   * (SPEC §5.2): 5 attempts, QUEUE_RETRY_BASE_SECONDS × 2^(n−1) apart.
+   */
+  private deliveryPolicy(envelope: Envelope): { attempts: number; delaySeconds: (failures: number) => number } {
+    if (travelsDirect(this.env, envelope)) {
+      const base = readConfig(this.env).queueRetryBaseSeconds;
+      return { attempts: directDeliveryAttempts, delaySeconds: (n) => base * 2 ** (n - 1) };
+    }
+    return { attempts: maxDeliveryAttempts, delaySeconds: (n) => Math.min(relayRetryCapSeconds, 2 ** (n - 1)) };
+  }
+
   /** Records a copy given up on in OPS_DB.dead_letters; false (retried later) when that fails. */
-  private async deadLetter(envelope: Envelope, destination: string, lastError: string, at: string): Promise<boolean> {
+  private async deadLetter(envelope: Envelope, destination: string, attempts: number, lastError: string, at: string): Promise<boolean> {
     try {
       if (!this.env.OPS_DB) throw new Error("no OPS_DB binding");
-      await storeDeadLetter(this.env.OPS_DB, { context: destination, envelope, attempts: maxDeliveryAttempts, lastError, at });
+      await storeDeadLetter(this.env.OPS_DB, { context: destination, envelope, attempts, lastError, at });
       logError("outbox copy dead-lettered", lastError, { context: destination, messageId: envelope.id, name: envelope.name });
       return true;
     } catch (error) {

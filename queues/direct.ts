@@ -8,10 +8,13 @@ import { dispatch, logMessage } from "./consumer";
  * Direct delivery (docs/architecture.md, "Saga commands and replies go direct"): a saga's command is
  * addressed to one aggregate and its reply to one saga, so the sender's outbox relay hands them straight
  * to the destination context's handler, which calls the owning object's `handle()`. Integration events
- * keep travelling through Queues. The guarantees are the relay's: retried with backoff by the alarm,
- * deduplicated by the receiver's inbox, dead-lettered after 10 failures (SPEC §2.8). SAGA_DELIVERY=queues
- * sends them through Queues instead.
+ * keep travelling through Queues. Retried by the relay and its alarm with the consumer's backoff,
+ * deduplicated by the receiver's inbox, dead-lettered after the consumer's 5 attempts into the receiving
+ * context's dead letters. SAGA_DELIVERY=queues sends them through Queues instead.
  */
+/** Attempts of a direct delivery before it becomes a dead letter: the consumers' max_retries (4) + 1, wrangler.toml. */
+export const directDeliveryAttempts = 5;
+
 export const travelsDirect = (env: object, envelope: Envelope): boolean =>
   (envelope.metadata.COMMAND_SAGA_ID !== undefined || envelope.metadata.REPLY_SAGA_ID !== undefined) && readConfig(env).sagaMessagesDirect;
 
