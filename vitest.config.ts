@@ -50,6 +50,7 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["./test/e2e/global-setup.ts"],
+          setupFiles: ["./test/e2e/fresh-connections.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
