@@ -3,6 +3,7 @@ import type { Cause } from "../src/kernel/envelope";
 import { concurrencyConflict } from "../src/kernel/errors";
 import type { StreamPage } from "../src/kernel/objects";
 import type { AppendedEvent } from "../src/kernel/outgoing";
+import { ensureSchema } from "./schema";
 
 const schema = [
   `CREATE TABLE IF NOT EXISTS events (version INTEGER PRIMARY KEY, event_id TEXT NOT NULL,
@@ -23,7 +24,7 @@ export interface LoadedStream<S> {
 /** One aggregate's event log and latest snapshot in its object's SQLite (SPEC §2.6). */
 export class EventStore {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(schema);
+    ensureSchema(sql, schema);
   }
 
   /** The latest snapshot, then every newer event (or a replay from version 1). */

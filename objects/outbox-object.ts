@@ -6,6 +6,7 @@ import { configureLog, describeError, logError } from "../src/kernel/log";
 import { meterAlarm, meterObject } from "../src/kernel/usage";
 import { storeDeadLetter } from "../queues/dead-letters";
 import { deliverDirect, directDeliveryAttempts, travelsDirect } from "../queues/direct";
+import { ensureSchema } from "./schema";
 import { type QueueProducers, sendToQueues } from "../queues/relay";
 
 export type KernelEnv = Partial<QueueProducers> & ConfigVars & { OPS_DB?: D1Database };
@@ -89,7 +90,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   constructor(ctx: DurableObjectState, env: Env, schema: string) {
     super(ctx, meterObject(ctx, env));
     configureLog(env);
-    ctx.storage.sql.exec(`${outboxSchema};\n${schema}`);
+    ensureSchema(ctx.storage.sql, `${outboxSchema};\n${schema}`);
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
       if (this.alarmAt === null && this.hasUnsent()) await this.setAlarm(this.clock());

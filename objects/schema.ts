@@ -1,0 +1,20 @@
+/**
+ * Runs an object's schema script once per storage, and again only when the script changes. Objects are
+ * constructed on every load (and after each eviction); re-running every `CREATE … IF NOT EXISTS` and the
+ * outbox backfill each time costs more than the two lookups that prove it was done.
+ */
+export function ensureSchema(sql: SqlStorage, script: string): void {
+  const fingerprint = `${script.length}:${hash(script)}`;
+  const tracked = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_applied'").toArray().length > 0;
+  if (tracked && sql.exec("SELECT 1 FROM schema_applied WHERE fingerprint = ?", fingerprint).toArray().length > 0) return;
+  sql.exec(script);
+  sql.exec("CREATE TABLE IF NOT EXISTS schema_applied (fingerprint TEXT PRIMARY KEY)");
+  sql.exec("INSERT OR IGNORE INTO schema_applied (fingerprint) VALUES (?)", fingerprint);
+}
+
+/** FNV-1a over UTF-16 code units: enough to tell two schema scripts apart. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
