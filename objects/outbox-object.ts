@@ -185,6 +185,16 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     const sentBefore = new Date(now - sentRetentionMs).toISOString();
     const receivedBefore = new Date(now - inboxRetentionMs).toISOString();
     const oldSent = "SELECT message_id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at LIMIT ?";
+    // one probe of each index first: most objects, and every new one, have nothing old enough
+    const due = sql
+      .exec<{ due: number }>(
+        `SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?1)
+           OR EXISTS (SELECT 1 FROM inbox WHERE received_at < ?2) AS due`,
+        sentBefore,
+        receivedBefore,
+      )
+      .one().due;
+    if (!due) return;
     this.ctx.storage.transactionSync(() => {
       sql.exec(`DELETE FROM outbox_deliveries WHERE message_id IN (${oldSent})`, sentBefore, pruneBatch);
       sql.exec(`DELETE FROM outbox WHERE message_id IN (${oldSent})`, sentBefore, pruneBatch);
