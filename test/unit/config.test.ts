@@ -25,6 +25,11 @@ describe("readConfig: test-only fault switches", () => {
       stalledContexts: [],
       smsWebhookUrl: "",
       smsRetryBaseSeconds: 30,
+      sagaMessagesDirect: true,
     });
+  });
+
+  it("sends saga commands and replies direct unless SAGA_DELIVERY is queues", () => {
+    expect(["direct", "", " Queues ", "queues", "anything"].map((v) => readConfig({ SAGA_DELIVERY: v }).sagaMessagesDirect)).toEqual([true, true, false, false, true]);
   });
 });
