@@ -8,8 +8,7 @@
 // Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
 // Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
@@ -23,7 +22,9 @@ const { applyMigrations, build, fireScheduled, serve, parseVarArgs, startCron } 
 const port = Number(process.env.PORT ?? 8787);
 const persistTo = resolve(root, process.env.MALLBOTS_STATE_DIR ?? ".wrangler/state");
 const vars = parseVarArgs(process.argv.slice(2));
-const buildDir = mkdtempSync(join(tmpdir(), "mallbots-bundle-"));
+// next to the state it serves, so even a killed run leaves nothing behind elsewhere (the next start replaces it)
+const buildDir = join(persistTo, "bundle");
+rmSync(buildDir, { recursive: true, force: true });
 
 let server = null;
 let cron = null;
