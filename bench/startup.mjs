@@ -1,0 +1,47 @@
+// The end of `npm run bench`: the minified bundle's size and the first requests after a restart.
+import { statSync } from "node:fs";
+import http from "node:http";
+
+/** Printed next to the values, not asserted. */
+export const startupTargets = { firstRequestMs: 20 };
+
+/** Bytes of index.js as local.build makes it (the bundle `npm start` serves). */
+export function bundleBytes(local, outdir) {
+  return statSync(local.build(outdir)).size;
+}
+
+/** One GET on a new connection (no keep-alive); resolves { status, ms }. */
+export function timedGet(port, path) {
+  return new Promise((resolveGet, reject) => {
+    const t0 = performance.now();
+    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolveGet({ status: res.statusCode, ms: Math.round((performance.now() - t0) * 10) / 10 }));
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${path}: no answer within 30 s`)));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Stops the system, starts it again on the same state (start() must resolve with the new child as soon as
+ * its port accepts connections, before any request), then times GET /liveness and a GET of an aggregate
+ * that existed before the restart, in that order, and the same aggregate GET again (warm).
+ * Resolves { child, result }.
+ */
+export async function firstRequestsAfterRestart({ stop, start, aggregatePath }) {
+  await stop();
+  const t0 = performance.now();
+  const { child, port } = await start();
+  const startMs = Math.round(performance.now() - t0);
+  const liveness = await timedGet(port, "/liveness");
+  const aggregate = await timedGet(port, aggregatePath);
+  const again = await timedGet(port, aggregatePath);
+  for (const [what, r] of [["/liveness", liveness], [aggregatePath, aggregate], [aggregatePath, again]]) {
+    if (r.status !== 200) throw new Error(`GET ${what} after the restart answered ${r.status}`);
+  }
+  return {
+    child,
+    result: { startMs, aggregatePath, firstLivenessMs: liveness.ms, firstAggregateMs: aggregate.ms, warmAggregateMs: again.ms, targets: startupTargets },
+  };
+}
