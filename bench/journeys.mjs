@@ -26,13 +26,10 @@ async function prepareOrder(api, productIds, tag, i) {
 
 /** The order's status, or null while it does not exist yet. */
 async function orderStatus(api, id) {
-  const res = await fetch(`${api.baseUrl}/api/ordering/${id}`);
-  if (res.status === 404) {
-    await res.arrayBuffer(); // read to the end: the keep-alive connection stays usable
-    return null;
-  }
-  if (!res.ok) throw new Error(`GET /api/ordering/${id} → ${res.status} ${(await res.text()).slice(0, 200)}`);
-  return (await res.json()).order.status;
+  const { status, text } = await api.request("GET", `/api/ordering/${id}`);
+  if (status === 404) return null;
+  if (status !== 200) throw new Error(`GET /api/ordering/${id} → ${status} ${text.slice(0, 200)}`);
+  return JSON.parse(text).order.status;
 }
 
 /** Checks one basket out, then polls its order until approved: { latencyMs, approvedAt, polls }. */
@@ -49,8 +46,8 @@ async function checkoutUntilApproved(api, order, pollMs, timeoutMs = 120_000) {
 }
 
 async function sagaOf(api, orderId, adminToken) {
-  const res = await fetch(`${api.baseUrl}/api/admin/sagas/${orderId}`, { headers: { authorization: `Bearer ${adminToken}` } });
-  return res.ok ? (await res.json()).saga : null;
+  const { status, text } = await api.request("GET", `/api/admin/sagas/${orderId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  return status === 200 ? JSON.parse(text).saga : null;
 }
 
 /**
