@@ -19,21 +19,45 @@ import { searchConfig, seedSearch } from "./search.mjs";
 // setup requests failed with ECONNRESET ("fetch failed"). This client's sockets close after 2 s idle.
 const agent = new http.Agent({ keepAlive: true, timeout: 2000 });
 
-/** One request to baseUrl; resolves { status, text } (network errors reject). */
-function send(baseUrl, method, path, { body, headers = {} } = {}) {
-  const url = new URL(path, baseUrl);
-  const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
-  const all = payload ? { ...headers, "content-type": "application/json", "content-length": payload.length } : headers;
+/** Requests sent again because the server closed their kept-alive socket first (reported by the bench). */
+export const resent = { count: 0, samples: [] };
+
+/** One request on the agent; resolves { status, text }, rejects { error, reused } on a network error. */
+function sendOnce(url, method, headers, payload) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: all, agent }, (res) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
+      res.on("error", fail);
     });
-    req.on("error", reject);
+    const fail = (error) => reject({ error, reused: req.reusedSocket });
+    req.on("error", fail);
     req.end(payload ?? undefined);
   });
+}
+
+/**
+ * One request to baseUrl; resolves { status, text } (network errors reject, naming the request). A request
+ * whose kept-alive socket the server had closed before answering is sent once more on a new socket (as
+ * Node's docs advise for keep-alive races), and counted in `resent`.
+ */
+async function send(baseUrl, method, path, { body, headers = {} } = {}) {
+  const url = new URL(path, baseUrl);
+  const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+  const all = payload ? { ...headers, "content-type": "application/json", "content-length": payload.length } : headers;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(url, method, all, payload);
+    } catch ({ error, reused }) {
+      if (reused && attempt === 1 && ["ECONNRESET", "EPIPE"].includes(error.code)) {
+        resent.count++;
+        if (resent.samples.length < 5) resent.samples.push(`${method} ${path}: ${error.message}`);
+        continue;
+      }
+      throw new Error(`${method} ${path}: ${error.message}${reused ? " (on a reused socket)" : ""}`, { cause: error });
+    }
+  }
 }
 
 /**

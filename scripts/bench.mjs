@@ -42,7 +42,7 @@ import { pathToFileURL } from "node:url";
 import { perUnit } from "../bench/cpu.mjs";
 import { checkoutToApproved } from "../bench/journeys.mjs";
 import { checkoutToSearch } from "../bench/search.mjs";
-import { apiClient, createStore, scenarios, settle } from "../bench/scenarios.mjs";
+import { apiClient, createStore, resent, scenarios, settle } from "../bench/scenarios.mjs";
 import { bundleBytes, firstRequestsAfterRestart } from "../bench/startup.mjs";
 import { root } from "./local.mjs";
 
@@ -457,7 +457,8 @@ async function main() {
   if (journeys.length) printJourneys(journeys);
   if (startup.bundleBytes !== undefined) printStartup(startup);
   const file = writeResults(rows, {
-    journeys, startup, source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
+    journeys, startup, resentRequests: resent, source: sourceInfo, durationSeconds: Math.round((Date.now() - started) / 100) / 10, failed: failure ? String(failure.message ?? failure) : null });
+  if (resent.count) console.log(`\nbench: ${resent.count} setup/poll requests sent again: the server had closed their kept-alive socket (e.g. ${resent.samples[0]})`);
   console.log(`\nresults: ${file}`);
   if (failure) {
     console.error(`bench failed: ${failure.stack ?? failure}${failure.cause ? `\ncaused by: ${failure.cause.stack ?? failure.cause}` : ""}`);
