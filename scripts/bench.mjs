@@ -283,11 +283,18 @@ function machine() {
   };
 }
 
+/** One line: where and how busy, e.g. "machine: 2 × Xeon …, 7.8 GiB, load average 3.1 → 5.2, node v20…, wrangler 4…". */
+function printMachine(m) {
+  console.log(`\nmachine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, load average (1 min) ${m.loadAverageAtStart[0]} → ${m.loadAverageAtEnd[0]}, ${m.platform}, node ${m.node}, wrangler ${m.wrangler}`);
+}
+
 function writeResults(rows, extra) {
   const dir = resolve(root, "bench/results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "latest.json");
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine: machine(), config, ...extra, results: rows }, null, 2) + "\n");
+  const m = machine();
+  printMachine(m);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine: m, config, ...extra, results: rows }, null, 2) + "\n");
   return file;
 }
 
