@@ -23,6 +23,13 @@ function timedGet(port, path) {
   });
 }
 
+/** ["ECONNREFUSED", "ECONNREFUSED", "ECONNRESET"] → "2 × ECONNREFUSED, 1 × ECONNRESET" */
+function summary(errors) {
+  const counts = {};
+  for (const e of errors) counts[e] = (counts[e] ?? 0) + 1;
+  return Object.entries(counts).map(([e, n]) => `${n} × ${e}`).join(", ");
+}
+
 /**
  * The first answer to GET path: ms from the first attempt until an answer, and the network errors met on
  * the way: workerd accepts connections before it serves (the first was reset, then the port refused
@@ -37,7 +44,7 @@ async function firstGet(port, path) {
       return { status, ms: Math.round((performance.now() - t0) * 10) / 10, errors };
     } catch (error) {
       errors.push(error.code ?? error.message);
-      if (performance.now() - t0 > 60_000) throw new Error(`GET ${path} after the restart: ${errors.join(", ")}`);
+      if (performance.now() - t0 > 60_000) throw new Error(`GET ${path} after the restart: ${summary(errors)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -68,7 +75,7 @@ export async function firstRequestsAfterRestart({ stop, start, aggregatePath }) 
       firstLivenessMs: liveness.ms,
       firstAggregateMs: aggregate.ms,
       warmAggregateMs: again.ms,
-      networkErrors: [...liveness.errors, ...aggregate.errors, ...again.errors],
+      networkErrors: summary([...liveness.errors, ...aggregate.errors, ...again.errors]),
       targets: startupTargets,
     },
   };

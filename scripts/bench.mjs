@@ -263,7 +263,7 @@ function printStartup(startup) {
   console.log(`  first GET /liveness                 ${fmt(startup.firstLivenessMs)} ms ${vsTarget(startup.firstLivenessMs)}`);
   console.log(`  first GET /api/stores/{id}           ${fmt(startup.firstAggregateMs)} ms ${vsTarget(startup.firstAggregateMs)} (a store created before the restart)`);
   console.log(`  the same GET again (warm)           ${fmt(startup.warmAggregateMs)} ms`);
-  if (startup.networkErrors.length) console.log(`  (the first attempts failed and were retried: ${startup.networkErrors.join(", ")}; the times include them)`);
+  if (startup.networkErrors) console.log(`  (the first attempts failed and were retried: ${startup.networkErrors}; the times include them)`);
 }
 
 function machine() {
