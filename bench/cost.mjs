@@ -156,7 +156,7 @@ export async function measureCost({ local, port, dir, orders, adminToken = "benc
     const started = performance.now();
 
     await parallel(orders, width, async (i) => {
-      const order = await prepareOrder(api, productIds[0], `cost-${i}`);
+      const order = await prepareOrder(api, [productIds[0]], "cost", i);
       await api.put(`/api/baskets/${order.basketId}/checkout`, { paymentId: order.paymentId });
     });
     const sagaEnds = () => {

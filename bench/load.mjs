@@ -1,10 +1,13 @@
 // Load generator for `npm run bench`, run as a separate process (child_process.fork from scripts/bench.mjs).
 // It receives one job over IPC:
-//   { baseUrl, scenario, state, concurrency, seconds, warmupSeconds, maxRequests, timeoutMs }
+//   { baseUrl, scenario, state, concurrency, seconds, warmupSeconds, maxRequests, timeoutMs, systemPid }
 // runs `concurrency` closed loops (each: send a request, wait for the whole response, repeat) for
 // warmupSeconds (not recorded) and then for `seconds` (recorded) or until maxRequests were sent,
 // and replies with { ok: true, result } or { ok: false, error }. Then it exits.
+// CPU over exactly the measured window: the system's process tree under systemPid from /proc, and this
+// process's own (process.cpuUsage, all its threads).
 import http from "node:http";
+import { cpuBetween, ownCpuMs, sampleTree } from "./cpu.mjs";
 import { scenarios } from "./scenarios.mjs";
 
 const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
@@ -43,7 +46,7 @@ function sender(baseUrl, concurrency, timeoutMs) {
 }
 
 async function run(job) {
-  const { baseUrl, state, concurrency, seconds, warmupSeconds, maxRequests, timeoutMs } = job;
+  const { baseUrl, state, concurrency, seconds, warmupSeconds, maxRequests, timeoutMs, systemPid } = job;
   const scenario = scenarios.find((s) => s.name === job.scenario);
   if (!scenario) throw new Error(`unknown scenario ${job.scenario}`);
   const { send, close } = sender(baseUrl, concurrency, timeoutMs);
@@ -69,6 +72,8 @@ async function run(job) {
   let sent = 0;
   let completed = 0;
   let errors = 0;
+  const systemBefore = systemPid ? sampleTree(systemPid) : null;
+  const ownBefore = process.cpuUsage();
   const start = performance.now();
   const until = start + seconds * 1000;
   const lane = async () => {
@@ -87,6 +92,7 @@ async function run(job) {
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const elapsedMs = performance.now() - start;
+  const cpu = { system: systemBefore && cpuBetween(systemBefore, sampleTree(systemPid)), load: { ms: ownCpuMs(ownBefore) } };
   close();
 
   const sorted = latencies.subarray(0, completed).sort();
@@ -106,6 +112,7 @@ async function run(job) {
     statuses,
     errorSamples,
     hitMaxRequests: sent >= maxRequests,
+    cpu,
   };
 }
 

@@ -19,10 +19,10 @@ export const searchConfig = {
 };
 
 const found = async (api, id) => {
-  const res = await fetch(`${api.baseUrl}/api/search/orders/${id}`);
-  if (res.status === 404) return undefined;
-  if (!res.ok) throw new Error(`GET /api/search/orders/${id} → ${res.status}`);
-  return (await res.json()).order;
+  const { status, text } = await api.request("GET", `/api/search/orders/${id}`);
+  if (status === 404) return undefined;
+  if (status !== 200) throw new Error(`GET /api/search/orders/${id} → ${status}`);
+  return JSON.parse(text).order;
 };
 
 /** Waits until search shows every order of `ids` as `status` (any status when null). */
