@@ -263,7 +263,7 @@ function printStartup(startup) {
   if (startup.firstLivenessMs === undefined) return;
   const t = startup.targets.firstRequestMs;
   const vsTarget = (ms) => `(target ≤ ${t} ms: ${ms <= t ? "met" : "missed"})`;
-  console.log(`restart: listening after ${startup.startMs} ms (migrate, bundle, workerd; the first start took ${startup.firstStartMs} ms until /liveness answered)`);
+  console.log(`restart: ready after ${startup.startMs} ms (bundle, workerd, migrations; the first start took ${startup.firstStartMs} ms)`);
   console.log(`  first GET /liveness                 ${fmt(startup.firstLivenessMs)} ms ${vsTarget(startup.firstLivenessMs)}`);
   console.log(`  first GET /api/stores/{id}           ${fmt(startup.firstAggregateMs)} ms ${vsTarget(startup.firstAggregateMs)} (a store created before the restart)`);
   console.log(`  the same GET again (warm)           ${fmt(startup.warmAggregateMs)} ms`);
