@@ -12,11 +12,11 @@ import { dispatch, logMessage } from "./consumer";
  * deduplicated by the receiver's inbox, dead-lettered after the consumer's 5 attempts into the receiving
  * context's dead letters. SAGA_DELIVERY=queues sends them through Queues instead.
  */
-/** Attempts of a direct delivery before it becomes a dead letter: the consumers' max_retries (4) + 1, wrangler.toml. */
-export const directDeliveryAttempts = 5;
-
 export const travelsDirect = (env: object, envelope: Envelope): boolean =>
   (envelope.metadata.COMMAND_SAGA_ID !== undefined || envelope.metadata.REPLY_SAGA_ID !== undefined) && readConfig(env).sagaMessagesDirect;
+
+/** Attempts of a direct delivery before it becomes a dead letter: the consumers' max_retries (4) + 1, wrangler.toml. */
+export const directDeliveryAttempts = 5;
 
 /**
  * Runs what `destination`'s consumer would run for this message, logging the same line. Throws when the
