@@ -35,10 +35,14 @@ export function migrate(persistTo) {
   }
 }
 
-/** Bundles the Worker as `wrangler deploy` does (minified) into outdir; returns the bundle's path. */
+/**
+ * Bundles the Worker as `wrangler deploy` does (minified; MALLBOTS_MINIFY=0 keeps names and lines readable for
+ * a profiler) into outdir; returns the bundle's path.
+ */
 export function build(outdir) {
   copyExplorerAssets();
-  const result = spawnSync(wrangler, ["deploy", "--dry-run", "--minify", "--outdir", outdir], { cwd: root, env: { ...quietEnv, CI: "true" }, encoding: "utf8" });
+  const minify = process.env.MALLBOTS_MINIFY === "0" ? [] : ["--minify"];
+  const result = spawnSync(wrangler, ["deploy", "--dry-run", ...minify, "--outdir", outdir], { cwd: root, env: { ...quietEnv, CI: "true" }, encoding: "utf8" });
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     throw new Error("bundling the Worker failed");

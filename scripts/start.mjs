@@ -6,7 +6,8 @@
 // One process owns everything it starts: SIGINT, SIGTERM or SIGHUP to it or to npm, or npm going away, stops
 // workerd and removes the bundle before exiting, within 5 s (test/e2e/clean-stop.test.ts).
 // Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
-// Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner).
+// Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner); for profiling MALLBOTS_INSPECTOR_PORT
+// and MALLBOTS_MINIFY=0 (bench/README.md, "Profiling").
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
