@@ -1,8 +1,8 @@
 import type { Env } from "../env";
+import { cacheTable } from "../kernel/cache-table";
 import type { Cause } from "../kernel/envelope";
 import { DomainError } from "../kernel/errors";
 import { fromCents, toCents } from "../kernel/money";
-import type { AggregateSnapshot } from "../kernel/objects";
 import { fillFromOwner, type Mirror } from "../kernel/projection";
 import { type ProductSnapshot, productStream, type StoreSnapshot, storeStream } from "../stores/contract";
 import { productLookupFailed, type ProductLookup, productNotLocated, storeLookupFailed } from "./domain";
@@ -11,59 +11,39 @@ import { productLookupFailed, type ProductLookup, productNotLocated, storeLookup
 
 // ---- projections ---------------------------------------------------------------------------------
 
-export const insertStore = (db: D1Database, id: string, name: string, version: number) =>
-  db.prepare("INSERT INTO stores_cache (id, name, version) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING").bind(id, name, version);
+const storesTable = cacheTable("stores_cache", ["name"]);
+const productsTable = cacheTable("products_cache", ["store_id", "name", "price_cents", "removed"]);
 
-export const renameStore = (db: D1Database, id: string, name: string, version: number) =>
-  db.prepare("UPDATE stores_cache SET name = ?, version = ? WHERE id = ? AND version = ?").bind(name, version, id, version - 1);
+export const insertStore = (db: D1Database, id: string, name: string, version: number) => storesTable.insert(db, id, { name }, version);
+
+export const renameStore = (db: D1Database, id: string, name: string, version: number) => storesTable.update(db, id, version, { name });
 
 export const insertProduct = (db: D1Database, id: string, p: { storeId: string; name: string; price: number }, version: number) =>
-  db
-    .prepare(
-      `INSERT INTO products_cache (id, store_id, name, price_cents, removed, version) VALUES (?, ?, ?, ?, 0, ?)
-       ON CONFLICT (id) DO NOTHING`,
-    )
-    .bind(id, p.storeId, p.name, toCents(p.price), version);
+  productsTable.insert(db, id, { store_id: p.storeId, name: p.name, price_cents: toCents(p.price), removed: 0 }, version);
 
 export const updateProduct = (
   db: D1Database,
   id: string,
   version: number,
   change: { name: string } | { priceDelta: number } | { removed: true },
-) => {
-  const [assignment, value] =
-    "name" in change ? ["name = ?", change.name] : "priceDelta" in change ? ["price_cents = price_cents + ?", toCents(change.priceDelta)] : ["removed = ?", 1];
-  return db
-    .prepare(`UPDATE products_cache SET ${assignment}, version = ? WHERE id = ? AND version = ?`)
-    .bind(value, version, id, version - 1);
-};
+) =>
+  "priceDelta" in change
+    ? productsTable.update(db, id, version, {}, { price_cents: toCents(change.priceDelta) })
+    : productsTable.update(db, id, version, "name" in change ? { name: change.name } : { removed: 1 });
 
 export const storesCache: Mirror<Env, StoreSnapshot> = {
   db: (env) => env.BASKETS_DB,
-  table: "stores_cache",
+  table: storesTable.table,
   stream: storeStream,
-  upsert: (db, { state, version }: AggregateSnapshot<StoreSnapshot>) =>
-    db
-      .prepare(
-        `INSERT INTO stores_cache (id, name, version) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version WHERE excluded.version > stores_cache.version`,
-      )
-      .bind(state.id, state.name, version),
+  upsert: (db, { state, version }) => storesTable.upsert(db, state.id, { name: state.name }, version),
 };
 
 export const productsCache: Mirror<Env, ProductSnapshot> = {
   db: (env) => env.BASKETS_DB,
-  table: "products_cache",
+  table: productsTable.table,
   stream: productStream,
   upsert: (db, { state: p, version }) =>
-    db
-      .prepare(
-        `INSERT INTO products_cache (id, store_id, name, price_cents, removed, version) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, price_cents = excluded.price_cents,
-           removed = excluded.removed, version = excluded.version
-         WHERE excluded.version > products_cache.version`,
-      )
-      .bind(p.id, p.storeId, p.name, toCents(p.price), p.removed ? 1 : 0, version),
+    productsTable.upsert(db, p.id, { store_id: p.storeId, name: p.name, price_cents: toCents(p.price), removed: p.removed ? 1 : 0 }, version),
 };
 
 // ---- read-through lookup -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { cacheTable } from "../kernel/cache-table";
 import type { Cause } from "../kernel/envelope";
 import { decodeCursor, encodeCursor } from "../kernel/paging";
 import { fillFromOwner, type Mirror } from "../kernel/projection";
@@ -18,52 +19,32 @@ import {
 
 // ---- caches --------------------------------------------------------------------------------------
 
-export const insertStore = (db: D1Database, id: string, s: { name: string; location: string }, version: number) =>
-  db
-    .prepare("INSERT INTO stores_cache (id, name, location, version) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-    .bind(id, s.name, s.location, version);
+const storesTable = cacheTable("stores_cache", ["name", "location"]);
+const productsTable = cacheTable("products_cache", ["store_id", "name", "removed"]);
 
-export const renameStore = (db: D1Database, id: string, name: string, version: number) =>
-  db.prepare("UPDATE stores_cache SET name = ?, version = ? WHERE id = ? AND version = ?").bind(name, version, id, version - 1);
+export const insertStore = (db: D1Database, id: string, s: { name: string; location: string }, version: number) =>
+  storesTable.insert(db, id, { name: s.name, location: s.location }, version);
+
+export const renameStore = (db: D1Database, id: string, name: string, version: number) => storesTable.update(db, id, version, { name });
 
 export const insertProduct = (db: D1Database, id: string, p: { storeId: string; name: string }, version: number) =>
-  db
-    .prepare("INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING")
-    .bind(id, p.storeId, p.name, version);
+  productsTable.insert(db, id, { store_id: p.storeId, name: p.name, removed: 0 }, version);
 
-export const updateProduct = (db: D1Database, id: string, version: number, change: { name: string } | { removed: true }) => {
-  const [assignment, value] = "name" in change ? ["name = ?", change.name] : ["removed = ?", 1];
-  return db
-    .prepare(`UPDATE products_cache SET ${assignment}, version = ? WHERE id = ? AND version = ?`)
-    .bind(value, version, id, version - 1);
-};
+export const updateProduct = (db: D1Database, id: string, version: number, change: { name: string } | { removed: true }) =>
+  productsTable.update(db, id, version, "name" in change ? { name: change.name } : { removed: 1 });
 
 export const storesCache: Mirror<Env, StoreSnapshot> = {
   db: (env) => env.DEPOT_DB,
-  table: "stores_cache",
+  table: storesTable.table,
   stream: storeStream,
-  upsert: (db, { state, version }) =>
-    db
-      .prepare(
-        `INSERT INTO stores_cache (id, name, location, version) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, location = excluded.location, version = excluded.version
-         WHERE excluded.version > stores_cache.version`,
-      )
-      .bind(state.id, state.name, state.location, version),
+  upsert: (db, { state, version }) => storesTable.upsert(db, state.id, { name: state.name, location: state.location }, version),
 };
 
 export const productsCache: Mirror<Env, ProductSnapshot> = {
   db: (env) => env.DEPOT_DB,
-  table: "products_cache",
+  table: productsTable.table,
   stream: productStream,
-  upsert: (db, { state: p, version }) =>
-    db
-      .prepare(
-        `INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, removed = excluded.removed,
-           version = excluded.version WHERE excluded.version > products_cache.version`,
-      )
-      .bind(p.id, p.storeId, p.name, p.removed ? 1 : 0, version),
+  upsert: (db, { state: p, version }) => productsTable.upsert(db, p.id, { store_id: p.storeId, name: p.name, removed: p.removed ? 1 : 0 }, version),
 };
 
 /** Read-through store lookup (SPEC §2.7). */

@@ -1,5 +1,6 @@
 import { type CustomerSnapshot, customerStream } from "../customers/contract";
 import type { Env } from "../env";
+import { cacheTable } from "../kernel/cache-table";
 import type { Cause } from "../kernel/envelope";
 import { decodeCursor, encodeCursor } from "../kernel/paging";
 import { fillFromOwner, type Mirror } from "../kernel/projection";
@@ -9,26 +10,19 @@ import type { Delivery, NotificationKind, NotificationView } from "./contract";
 
 // ---- the customer cache --------------------------------------------------------------------------
 
+const customersTable = cacheTable("customers_cache", ["name", "sms_number"]);
+
 export const insertCustomer = (db: D1Database, id: string, c: { name: string; smsNumber: string }, version: number) =>
-  db
-    .prepare("INSERT INTO customers_cache (id, name, sms_number, version) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-    .bind(id, c.name, c.smsNumber, version);
+  customersTable.insert(db, id, { name: c.name, sms_number: c.smsNumber }, version);
 
 export const changeSmsNumber = (db: D1Database, id: string, smsNumber: string, version: number) =>
-  db.prepare("UPDATE customers_cache SET sms_number = ?, version = ? WHERE id = ? AND version = ?").bind(smsNumber, version, id, version - 1);
+  customersTable.update(db, id, version, { sms_number: smsNumber });
 
 export const customersCache: Mirror<Env, CustomerSnapshot> = {
   db: (env) => env.NOTIFICATIONS_DB,
-  table: "customers_cache",
+  table: customersTable.table,
   stream: customerStream,
-  upsert: (db, { state: c, version }) =>
-    db
-      .prepare(
-        `INSERT INTO customers_cache (id, name, sms_number, version) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, sms_number = excluded.sms_number, version = excluded.version
-         WHERE excluded.version > customers_cache.version`,
-      )
-      .bind(c.id, c.name, c.smsNumber, version),
+  upsert: (db, { state: c, version }) => customersTable.upsert(db, c.id, { name: c.name, sms_number: c.smsNumber }, version),
 };
 
 export interface KnownCustomer {

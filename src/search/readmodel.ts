@@ -1,5 +1,6 @@
 import { type CustomerSnapshot, customerStream } from "../customers/contract";
 import type { Env } from "../env";
+import { cacheTable } from "../kernel/cache-table";
 import type { Cause } from "../kernel/envelope";
 import { fromCents, toCents } from "../kernel/money";
 import { fillFromOwner, type Mirror } from "../kernel/projection";
@@ -12,65 +13,41 @@ import { type Cursor, encodeSearchCursor, type OrderQuery, searchSql } from "./q
 
 // ---- caches --------------------------------------------------------------------------------------
 
-export const insertCustomer = (db: D1Database, id: string, name: string, version: number) =>
-  db.prepare("INSERT INTO customers_cache (id, name, version) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING").bind(id, name, version);
+const customersTable = cacheTable("customers_cache", ["name"]);
+const storesTable = cacheTable("stores_cache", ["name"]);
+const productsTable = cacheTable("products_cache", ["store_id", "name", "removed"]);
 
-export const insertStore = (db: D1Database, id: string, name: string, version: number) =>
-  db.prepare("INSERT INTO stores_cache (id, name, version) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING").bind(id, name, version);
+export const insertCustomer = (db: D1Database, id: string, name: string, version: number) => customersTable.insert(db, id, { name }, version);
 
-export const renameStore = (db: D1Database, id: string, name: string, version: number) =>
-  db.prepare("UPDATE stores_cache SET name = ?, version = ? WHERE id = ? AND version = ?").bind(name, version, id, version - 1);
+export const insertStore = (db: D1Database, id: string, name: string, version: number) => storesTable.insert(db, id, { name }, version);
+
+export const renameStore = (db: D1Database, id: string, name: string, version: number) => storesTable.update(db, id, version, { name });
 
 export const insertProduct = (db: D1Database, id: string, p: { storeId: string; name: string }, version: number) =>
-  db
-    .prepare("INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING")
-    .bind(id, p.storeId, p.name, version);
+  productsTable.insert(db, id, { store_id: p.storeId, name: p.name, removed: 0 }, version);
 
-export const updateProduct = (db: D1Database, id: string, version: number, change: { name: string } | { removed: true }) => {
-  const [assignment, value] = "name" in change ? ["name = ?", change.name] : ["removed = ?", 1];
-  return db
-    .prepare(`UPDATE products_cache SET ${assignment}, version = ? WHERE id = ? AND version = ?`)
-    .bind(value, version, id, version - 1);
-};
+export const updateProduct = (db: D1Database, id: string, version: number, change: { name: string } | { removed: true }) =>
+  productsTable.update(db, id, version, "name" in change ? { name: change.name } : { removed: 1 });
 
 export const customersCache: Mirror<Env, CustomerSnapshot> = {
   db: (env) => env.SEARCH_DB,
-  table: "customers_cache",
+  table: customersTable.table,
   stream: customerStream,
-  upsert: (db, { state, version }) =>
-    db
-      .prepare(
-        `INSERT INTO customers_cache (id, name, version) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version WHERE excluded.version > customers_cache.version`,
-      )
-      .bind(state.id, state.name, version),
+  upsert: (db, { state, version }) => customersTable.upsert(db, state.id, { name: state.name }, version),
 };
 
 export const storesCache: Mirror<Env, StoreSnapshot> = {
   db: (env) => env.SEARCH_DB,
-  table: "stores_cache",
+  table: storesTable.table,
   stream: storeStream,
-  upsert: (db, { state, version }) =>
-    db
-      .prepare(
-        `INSERT INTO stores_cache (id, name, version) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version WHERE excluded.version > stores_cache.version`,
-      )
-      .bind(state.id, state.name, version),
+  upsert: (db, { state, version }) => storesTable.upsert(db, state.id, { name: state.name }, version),
 };
 
 export const productsCache: Mirror<Env, ProductSnapshot> = {
   db: (env) => env.SEARCH_DB,
-  table: "products_cache",
+  table: productsTable.table,
   stream: productStream,
-  upsert: (db, { state: p, version }) =>
-    db
-      .prepare(
-        `INSERT INTO products_cache (id, store_id, name, removed, version) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name, removed = excluded.removed,
-           version = excluded.version WHERE excluded.version > products_cache.version`,
-      )
-      .bind(p.id, p.storeId, p.name, p.removed ? 1 : 0, version),
+  upsert: (db, { state: p, version }) => productsTable.upsert(db, p.id, { store_id: p.storeId, name: p.name, removed: p.removed ? 1 : 0 }, version),
 };
 
 // ---- names: cache, then the owner (SPEC §2.7); "" when unknown -------------------------------------
