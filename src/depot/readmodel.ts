@@ -47,34 +47,49 @@ export const productsCache: Mirror<Env, ProductSnapshot> = {
   upsert: (db, { state: p, version }) => productsTable.upsert(db, p.id, { store_id: p.storeId, name: p.name, removed: p.removed ? 1 : 0 }, version),
 };
 
-/** Read-through store lookup (SPEC §2.7). */
-async function findStore(env: Env, id: string, origin: Cause): Promise<KnownStore | null> {
-  const row = await env.DEPOT_DB.prepare("SELECT id, name, location FROM stores_cache WHERE id = ?").bind(id).first<KnownStore>();
-  if (row) return row;
-  const store = await fillFromOwner(env, storesCache, id, origin, { failure: "internal error" });
-  return store && { id, name: store.name, location: store.location };
+/** The cached rows of the items' stores and products, in one query (product tombstones included). */
+async function cachedStops(db: D1Database, items: readonly RequestedItem[]) {
+  const { results } = await db
+    .prepare(
+      `SELECT 'store' AS kind, id, name, location, 0 AS removed FROM stores_cache WHERE id IN (SELECT value FROM json_each(?1))
+       UNION ALL SELECT 'product', id, name, '', removed FROM products_cache WHERE id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(JSON.stringify([...new Set(items.map((i) => i.storeId))]), JSON.stringify([...new Set(items.map((i) => i.productId))]))
+    .all<{ kind: "store" | "product"; id: string; name: string; location: string; removed: number }>();
+  const stores = new Map<string, KnownStore>();
+  const products = new Map<string, KnownProduct | null>();
+  for (const r of results) {
+    if (r.kind === "store") stores.set(r.id, { id: r.id, name: r.name, location: r.location });
+    else products.set(r.id, r.removed ? null : { id: r.id, name: r.name });
+  }
+  return { stores, products };
 }
 
-/** Read-through product lookup; a tombstone or a removed product is not found. */
-async function findProduct(env: Env, id: string, origin: Cause): Promise<KnownProduct | null> {
-  const row = await env.DEPOT_DB.prepare("SELECT id, name, removed FROM products_cache WHERE id = ?").bind(id).first<KnownProduct & { removed: number }>();
-  if (row) return row.removed ? null : { id: row.id, name: row.name };
-  const product = await fillFromOwner(env, productsCache, id, origin, { failure: "internal error", isGone: (p) => p.removed });
-  return product && { id, name: product.name };
-}
-
-/** Looks up each item's store, then its product, in order (SPEC §3.5), and builds the stops. */
+/**
+ * Looks up each item's store, then its product, in order (SPEC §3.5), and builds the stops. The caches
+ * are read at once; a missing row falls back to the owner (SPEC §2.7), and a tombstone or a removed
+ * product is not found.
+ */
 export async function resolveStops(env: Env, items: readonly RequestedItem[], origin: Cause): Promise<StopsLookup> {
+  const cached = await cachedStops(env.DEPOT_DB, items);
   const stores = new Map<string, KnownStore>();
   const products = new Map<string, KnownProduct>();
   for (const item of items) {
     if (!stores.has(item.storeId)) {
-      const store = await findStore(env, item.storeId, origin);
+      let store = cached.stores.get(item.storeId) ?? null;
+      if (!store) {
+        const owned = await fillFromOwner(env, storesCache, item.storeId, origin, { failure: "internal error" });
+        store = owned && { id: item.storeId, name: owned.name, location: owned.location };
+      }
       if (!store) return { ok: false, error: storeNotFoundForList };
       stores.set(item.storeId, store);
     }
     if (!products.has(item.productId)) {
-      const product = await findProduct(env, item.productId, origin);
+      let product = cached.products.get(item.productId);
+      if (product === undefined) {
+        const owned = await fillFromOwner(env, productsCache, item.productId, origin, { failure: "internal error", isGone: (p) => p.removed });
+        product = owned && { id: item.productId, name: owned.name };
+      }
       if (!product) return { ok: false, error: productNotFoundForList };
       products.set(item.productId, product);
     }

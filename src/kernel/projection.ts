@@ -9,10 +9,15 @@ import { readOwner, type StreamRef } from "./streams";
  * (SPEC §5.5): the inbox row, the `streams` row and the effects commit in one D1 batch.
  *
  * - event version ≤ row version: nothing to do (only the inbox row is written);
- * - event version = row version + 1: `apply` (its statements must be guarded by `version = v - 1`
- *   or by "row absent" for inserts, so a concurrent copy cannot apply twice);
+ * - event version = row version + 1: `apply`;
  * - otherwise a gap: `refetch` rebuilds the row from the owning object's snapshot (guarded by
  *   "only if newer"), or returns no statements when the aggregate does not exist.
+ *
+ * The common cases take one round trip: the batch reads the row's version and the inbox first, then
+ * runs `apply`'s statements, which therefore must change nothing unless the row is at `version − 1`
+ * (an insert: only for an aggregate's first event, and only when the row is absent). The inbox and
+ * stream rows are written only if the row then reflects the event, so a gap leaves no trace and is
+ * repaired in a second batch.
  */
 export interface ProjectionStep {
   db: D1Database;
@@ -37,31 +42,32 @@ export async function project(step: ProjectionStep): Promise<ProjectionOutcome> 
     throw new Error(`${message.name} ${message.id} carries no aggregateId/aggregateVersion`);
   }
   const stream = { name: step.stream, id };
-  const seen = await db
+  const key = step.key ?? "id";
+  const before = db
     .prepare(
       `SELECT (SELECT 1 FROM inbox WHERE message_id = ?1 AND handler = ?2) AS seen,
-              (SELECT version FROM ${step.table} WHERE ${step.key ?? "id"} = ?3) AS version`,
+              (SELECT version FROM ${step.table} WHERE ${key} = ?3) AS version`,
     )
-    .bind(message.id, handler, stream.id)
-    .first<{ seen: number | null; version: number | null }>();
+    .bind(message.id, handler, id);
+  // "the row reflects the event", evaluated after `apply` ran in the same batch
+  const reflected = `EXISTS (SELECT 1 FROM ${step.table} WHERE ${key} = ?3 AND version >= ?4)`;
+  const [first] = await db.batch([
+    before,
+    ...step.apply(id, version),
+    db.prepare(`INSERT OR IGNORE INTO streams (aggregate_name, id) SELECT ?1, ?2 WHERE ${reflected}`).bind(stream.name, id, id, version),
+    db
+      .prepare(`INSERT OR IGNORE INTO inbox (message_id, handler, received_at) SELECT ?1, ?2, ?5 WHERE ${reflected}`)
+      .bind(message.id, handler, id, version, new Date().toISOString()),
+  ]);
+  const seen = first?.results[0] as { seen: number | null; version: number | null } | undefined;
   if (seen?.seen) return "duplicate";
   const current = seen?.version ?? 0;
-  let outcome: ProjectionOutcome;
-  let effects: D1PreparedStatement[];
-  if (version <= current) {
-    outcome = "stale";
-    effects = [];
-  } else if (version === current + 1) {
-    outcome = "applied";
-    effects = step.apply(id, version);
-  } else {
-    outcome = "refetched";
-    effects = await step.refetch(id);
-  }
+  if (version <= current) return "stale";
+  if (version === current + 1) return "applied";
+  const effects = await step.refetch(id);
   // a gap on an aggregate that does not exist writes nothing but the inbox row (SPEC §2.7 rule 3)
-  const seenStream = outcome === "refetched" && effects.length === 0 ? [] : [recordStream(db, stream)];
-  await db.batch([...effects, ...seenStream, markInbox(db, message.id, handler)]);
-  return outcome;
+  await db.batch([...effects, ...(effects.length === 0 ? [] : [recordStream(db, stream)]), markInbox(db, message.id, handler)]);
+  return "refetched";
 }
 
 export const markInbox = (db: D1Database, messageId: string, handler: string) =>

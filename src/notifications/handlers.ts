@@ -10,7 +10,7 @@ import { ordersApi } from "../ordering/contract";
 import type { NotificationKind } from "./contract";
 import { attempt } from "./delivery";
 import { attemptLeaseMs, messageText } from "./domain";
-import { changeSmsNumber, customersCache, findCustomer, insertCustomer, insertNotification, type NewNotification } from "./readmodel";
+import { changeSmsNumber, customersCache, insertCustomer, insertNotification, type NewNotification, seenOrCustomer } from "./readmodel";
 
 /** The customer cache from the Customers events, and one SMS per order event (SPEC §3.7). */
 
@@ -20,8 +20,8 @@ const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata
 
 /**
  * Records the notification of one order event, then (when a webhook is configured) sends it once.
- * The inbox is read first, so a redelivery neither looks the customer up nor sends again. An unknown
- * customer records nothing and acknowledges. The webhook's outcome never fails the message.
+ * The inbox is read with the customer's cache row, so a redelivery neither falls back to the Customer
+ * object nor sends again. An unknown customer records nothing and acknowledges. The webhook's outcome never fails the message.
  */
 const notify = <P extends { id: string; customerId: string }>(
   kind: NotificationKind,
@@ -29,10 +29,10 @@ const notify = <P extends { id: string; customerId: string }>(
 ) =>
   async (env: Env, message: Envelope<P>, handler: string): Promise<HandlerOutcome> => {
     const db = env.NOTIFICATIONS_DB;
-    const seen = await db.prepare("SELECT 1 AS seen FROM inbox WHERE message_id = ? AND handler = ?").bind(message.id, handler).first();
-    if (seen) return "duplicate";
     const { id: orderId, customerId } = message.payload;
-    const customer = await findCustomer(env, customerId, causeOf(message));
+    const lookup = await seenOrCustomer(env, { messageId: message.id, handler }, customerId, causeOf(message));
+    if (lookup.seen) return "duplicate";
+    const { customer } = lookup;
     if (!customer) {
       logInfo("no notification: the customer does not exist", { handler, messageId: message.id, orderId, customerId });
       return;

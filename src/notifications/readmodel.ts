@@ -30,14 +30,27 @@ export interface KnownCustomer {
   smsNumber: string;
 }
 
-/** Read-through lookup (SPEC §2.7): the cache, else the Customer object's snapshot(), which fills the cache. */
-export async function findCustomer(env: Env, id: string, origin: Cause): Promise<KnownCustomer | null> {
-  const row = await env.NOTIFICATIONS_DB.prepare("SELECT name, sms_number FROM customers_cache WHERE id = ?")
-    .bind(id)
-    .first<{ name: string; sms_number: string }>();
-  if (row) return { name: row.name, smsNumber: row.sms_number };
+/**
+ * Whether `handler` has handled the message, and if not the customer by read-through lookup (SPEC §2.7):
+ * the cache, else the Customer object's snapshot(), which fills the cache. The inbox and the cache are
+ * read in one query.
+ */
+export async function seenOrCustomer(
+  env: Env,
+  mark: { messageId: string; handler: string },
+  id: string,
+  origin: Cause,
+): Promise<{ seen: true } | { seen: false; customer: KnownCustomer | null }> {
+  const row = await env.NOTIFICATIONS_DB.prepare(
+    `SELECT (SELECT 1 FROM inbox WHERE message_id = ?1 AND handler = ?2) AS seen, c.name, c.sms_number
+     FROM (SELECT 1) LEFT JOIN customers_cache c ON c.id = ?3`,
+  )
+    .bind(mark.messageId, mark.handler, id)
+    .first<{ seen: number | null; name: string | null; sms_number: string | null }>();
+  if (row?.seen) return { seen: true };
+  if (row?.name != null && row.sms_number != null) return { seen: false, customer: { name: row.name, smsNumber: row.sms_number } };
   const customer = await fillFromOwner(env, customersCache, id, origin, { failure: "internal error" });
-  return customer && { name: customer.name, smsNumber: customer.smsNumber };
+  return { seen: false, customer: customer && { name: customer.name, smsNumber: customer.smsNumber } };
 }
 
 // ---- the notification log ------------------------------------------------------------------------

@@ -43,20 +43,16 @@ export const searchHandlers: ContextHandlers<Env> = {
   ),
   "storesapi.ProductRemoved": productRow.on(storesApi["storesapi.ProductRemoved"], (db, id, v) => updateProduct(db, id, v, { removed: true })),
 
-  // The row needs names from the caches (or the owners) first; they are looked up only when the
-  // projection rule will insert the row (the event is the next version).
+  // The row needs names from the caches (or the owners) first: one query, made even when the projection
+  // rule then finds the event stale or already handled (a redelivery), which is rare.
   "ordersapi.OrderCreated": on(ordersApi["ordersapi.OrderCreated"], async (env, m, handler) => {
     const db = env.SEARCH_DB;
-    const { aggregateId: id = m.payload.id, aggregateVersion: version = 0 } = m.metadata;
-    const current = await db.prepare("SELECT version FROM orders WHERE order_id = ?").bind(id).first<number>("version");
-    const order =
-      (current ?? 0) + 1 === version
-        ? await withNames(
-            env,
-            { orderId: id, customerId: m.payload.customerId, items: m.payload.items, status: "New", createdAt: m.occurredAt, updatedAt: m.occurredAt },
-            causeOf(m),
-          )
-        : null;
+    const id = m.metadata.aggregateId ?? m.payload.id;
+    const order = await withNames(
+      env,
+      { orderId: id, customerId: m.payload.customerId, items: m.payload.items, status: "New", createdAt: m.occurredAt, updatedAt: m.occurredAt },
+      causeOf(m),
+    );
     const outcome = await project({
       db,
       message: m,
@@ -64,11 +60,7 @@ export const searchHandlers: ContextHandlers<Env> = {
       stream: ordersMirror.stream.name,
       table: ordersMirror.table,
       key: ordersMirror.key,
-      apply: (_, v) => {
-        // only reachable if the row moved between the two reads (a rebuild emptied it): retry
-        if (!order) throw new Error(`orders row ${id} changed while OrderCreated was prepared`);
-        return orderStatements(db, order, v, "insert");
-      },
+      apply: (_, v) => orderStatements(db, order, v, "insert"),
       refetch: (rowId) => refetchRow(env, ordersMirror, rowId, m),
     });
     return outcome === "duplicate" ? "duplicate" : undefined;

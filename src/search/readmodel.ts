@@ -52,26 +52,44 @@ export const productsCache: Mirror<Env, ProductSnapshot> = {
 
 // ---- names: cache, then the owner (SPEC §2.7); "" when unknown -------------------------------------
 
-const cachedNames = async (db: D1Database, table: string, ids: readonly string[]) => {
-  if (ids.length === 0) return new Map<string, string>();
-  const { results } = await db
-    .prepare(`SELECT id, name FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`)
-    .bind(JSON.stringify(ids))
-    .all<{ id: string; name: string }>();
-  return new Map(results.map((r) => [r.id, r.name]));
-};
 
-/** Names of the ids, from the cache (tombstones included) or else the owner's snapshot, which fills the cache. */
-async function namesOf<V extends { name: string }>(env: Env, mirror: Mirror<Env, V>, ids: readonly string[], origin: Cause) {
-  const wanted = [...new Set(ids.filter((id) => id !== ""))];
-  const names = await cachedNames(env.SEARCH_DB, mirror.table, wanted);
+const nameCaches = { customers: customersCache, products: productsCache, stores: storesCache } as const;
+type NameCache = keyof typeof nameCaches;
+const nameCacheKinds = Object.keys(nameCaches) as NameCache[];
+type Names = Record<NameCache, Map<string, string>>;
+
+/** The names of the ids in all three caches in one query (tombstones included). */
+async function cachedNames(db: D1Database, ids: Record<NameCache, readonly string[]>): Promise<Names> {
+  const { results } = await db
+    .prepare(
+      nameCacheKinds
+        .map((kind, i) => `SELECT '${kind}' AS kind, id, name FROM ${nameCaches[kind].table} WHERE id IN (SELECT value FROM json_each(?${i + 1}))`)
+        .join(" UNION ALL "),
+    )
+    .bind(...nameCacheKinds.map((kind) => JSON.stringify(ids[kind])))
+    .all<{ kind: NameCache; id: string; name: string }>();
+  const names: Names = { customers: new Map(), products: new Map(), stores: new Map() };
+  for (const r of results) names[r.kind].set(r.id, r.name);
+  return names;
+}
+
+/** Names of the ids, from the caches or else the owners' snapshots, which fill the caches. */
+async function namesOf(env: Env, wanted: Record<NameCache, readonly string[]>, origin: Cause): Promise<Names> {
+  const ids = Object.fromEntries(nameCacheKinds.map((kind) => [kind, [...new Set(wanted[kind].filter((id) => id !== ""))]])) as Record<
+    NameCache,
+    string[]
+  >;
+  const names = await cachedNames(env.SEARCH_DB, ids);
   await Promise.all(
-    wanted
-      .filter((id) => !names.has(id))
-      .map(async (id) => {
-        const found = await fillFromOwner(env, mirror, id, origin, { failure: "internal error" });
-        if (found) names.set(id, found.name);
-      }),
+    nameCacheKinds.flatMap((kind) =>
+      ids[kind]
+        .filter((id) => !names[kind].has(id))
+        .map(async (id) => {
+          const mirror: Mirror<Env, { name: string }> = nameCaches[kind] as Mirror<Env, never>;
+          const found = await fillFromOwner(env, mirror, id, origin, { failure: "internal error" });
+          if (found) names[kind].set(id, found.name);
+        }),
+    ),
   );
   return names;
 }
@@ -90,11 +108,11 @@ export interface OrderFacts {
 
 /** The order with its customer, product and store names (SPEC §3.8), and total = Σ price × quantity. */
 export async function withNames(env: Env, o: OrderFacts, origin: Cause): Promise<SearchOrder> {
-  const [customers, products, stores] = await Promise.all([
-    namesOf(env, customersCache, [o.customerId], origin),
-    namesOf(env, productsCache, o.items.map((i) => i.productId), origin),
-    namesOf(env, storesCache, o.items.map((i) => i.storeId), origin),
-  ]);
+  const { customers, products, stores } = await namesOf(
+    env,
+    { customers: [o.customerId], products: o.items.map((i) => i.productId), stores: o.items.map((i) => i.storeId) },
+    origin,
+  );
   const items: SearchOrderItem[] = o.items.map((i) => ({
     productId: i.productId,
     storeId: i.storeId,

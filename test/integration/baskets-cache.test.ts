@@ -116,6 +116,38 @@ function lookupEnv(options: { brokenProduct?: boolean } = {}) {
   return { lookup, productCalls: product.counter, storeCalls: store.counter };
 }
 
+/** A D1 database whose round trips are counted: each batch, and each statement run on its own. */
+function countingDb(db: D1Database) {
+  const counter = { roundTrips: 0 };
+  const inner = new WeakMap<object, D1PreparedStatement>();
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const run =
+      (method: "first" | "all" | "run" | "raw") =>
+      (...args: unknown[]) => {
+        counter.roundTrips++;
+        return (statement[method] as (...a: unknown[]) => unknown)(...args);
+      };
+    const wrapped = new Proxy(statement, {
+      get: (target, property) => {
+        if (property === "bind") return (...values: unknown[]) => counted(target.bind(...values));
+        if (property === "first" || property === "all" || property === "run" || property === "raw") return run(property);
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    inner.set(wrapped, statement);
+    return wrapped;
+  };
+  const wrapped = {
+    prepare: (query: string) => counted(db.prepare(query)),
+    batch: (statements: D1PreparedStatement[]) => {
+      counter.roundTrips++;
+      return db.batch(statements.map((s) => inner.get(s) ?? s));
+    },
+  };
+  return { db: wrapped as unknown as D1Database, counter };
+}
+
 const notLocated = { ok: false, error: { code: 5, message: "product fallback failed: product was not located" } };
 
 describe("baskets caches: every Stores integration event updates them", () => {
@@ -330,6 +362,49 @@ describe("baskets caches: out-of-order delivery converges by the projection rule
     await toBaskets([v3, { ...v4, id: crypto.randomUUID() }, v1], counted.lookup);
     expect(counted.productCalls.calls).toBe(1);
     expect(await productRow(id)).toMatchObject({ price_cents: 400, version: 4 });
+  });
+
+  it("takes one D1 round trip for the next version, an older one and a duplicate, and two for a gap", async () => {
+    const { id, events } = await productEvents([
+      { type: "AddProduct", storeId: crypto.randomUUID(), name: "P", description: "", sku: "", price: 1 },
+      { type: "IncreaseProductPrice", price: 2 },
+      { type: "IncreaseProductPrice", price: 3 },
+      { type: "IncreaseProductPrice", price: 4 },
+    ]);
+    const [v1, v2, v3, v4] = events as [Envelope, Envelope, Envelope, Envelope];
+    const counting = countingDb(env.BASKETS_DB);
+    const countedEnv = { ...env, BASKETS_DB: counting.db } as Env;
+    const roundTrips = async (envelope: Envelope) => {
+      const before = counting.counter.roundTrips;
+      expect((await toBaskets([envelope], countedEnv)).explicitAcks).toEqual(["m0"]);
+      return counting.counter.roundTrips - before;
+    };
+    expect(await roundTrips(v1)).toBe(1); // next version: read, apply, stream and inbox rows in one batch
+    expect(await roundTrips(v1)).toBe(1); // the same message again: a duplicate
+    expect(await roundTrips(v3)).toBe(2); // a gap: the batch finds it, then the row from the snapshot
+    expect(await productRow(id)).toMatchObject({ price_cents: 400, version: 4 });
+    expect(await roundTrips(v2)).toBe(1); // older than the row
+    expect(await roundTrips(v4)).toBe(1); // equal to the row
+    expect(await productRow(id)).toMatchObject({ price_cents: 400, version: 4 });
+    expect(await inboxOf([v1.id, v2.id, v3.id, v4.id])).toHaveLength(4);
+    expect(await streamsOf(id)).toEqual(["stores.Product"]);
+  });
+
+  it("leaves no inbox or stream row when a gap's repair fails, so the redelivery repairs it", async () => {
+    const { id, events } = await productEvents([
+      { type: "AddProduct", storeId: crypto.randomUUID(), name: "P", description: "", sku: "", price: 1 },
+      { type: "IncreaseProductPrice", price: 2 },
+    ]);
+    const v2 = events[1]!;
+    const broken = lookupEnv({ brokenProduct: true });
+    const outcome = await toBaskets([v2], broken.lookup);
+    expect(outcome.retryMessages.map((r) => r.msgId)).toEqual(["m0"]);
+    expect(await productRow(id)).toBeNull();
+    expect(await inboxOf([v2.id])).toEqual([]);
+    expect(await streamsOf(id)).toEqual([]);
+    await toBaskets([v2]);
+    expect(await productRow(id)).toMatchObject({ price_cents: 200, version: 2 });
+    expect(await inboxOf([v2.id])).toHaveLength(1);
   });
 
   it("converges whatever the order of a product's history", async () => {
