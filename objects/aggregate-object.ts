@@ -7,7 +7,7 @@ import type { AggregateSnapshot, StreamPage } from "../src/kernel/objects";
 import { planCommit, snapshotDue } from "../src/kernel/outgoing";
 import { expectsReply, type Reply, replyTo } from "../src/kernel/replies";
 import { topology } from "../queues/topology";
-import { EventStore, type LoadedStream } from "./event-store";
+import { EventStore, eventStoreSchema, type LoadedStream } from "./event-store";
 import { type InboxMark, type KernelEnv, OutboxObject } from "./outbox-object";
 
 export type { KernelEnv } from "./outbox-object";
@@ -36,7 +36,7 @@ export abstract class AggregateObject<
   private loaded: LoadedStream<S> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env, "");
+    super(ctx, env, eventStoreSchema);
     this.store = new EventStore(ctx.storage.sql);
   }
 

@@ -3,9 +3,9 @@ import type { Cause } from "../src/kernel/envelope";
 import { concurrencyConflict } from "../src/kernel/errors";
 import type { StreamPage } from "../src/kernel/objects";
 import type { AppendedEvent } from "../src/kernel/outgoing";
-import { ensureSchema } from "./schema";
 
-const schema = [
+/** The event log's tables; the owning object's schema script includes them (objects/schema.ts). */
+export const eventStoreSchema = [
   `CREATE TABLE IF NOT EXISTS events (version INTEGER PRIMARY KEY, event_id TEXT NOT NULL,
      name TEXT NOT NULL, payload TEXT NOT NULL, metadata TEXT NOT NULL, occurred_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS snapshots (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
@@ -23,16 +23,19 @@ export interface LoadedStream<S> {
 
 /** One aggregate's event log and latest snapshot in its object's SQLite (SPEC §2.6). */
 export class EventStore {
-  constructor(private readonly sql: SqlStorage) {
-    ensureSchema(sql, schema);
-  }
+  constructor(private readonly sql: SqlStorage) {}
 
   /** The latest snapshot, then every newer event (or a replay from version 1). */
   load<E extends DomainEvent, S extends AggregateState>(decider: Decider<unknown, E, S>, id: string): LoadedStream<S> {
-    const snap = this.sql
-      .exec<{ version: number; state: string }>("SELECT version, state FROM snapshots ORDER BY version DESC LIMIT 1")
-      .toArray()[0];
-    let state: S = snap ? (JSON.parse(snap.state) as S) : decider.initialState(id);
+    // the latest snapshot (if any) and the first and last event times, in one statement
+    const head = this.sql
+      .exec<{ version: number | null; state: string | null; first: string | null; last: string | null }>(
+        `SELECT s.version, s.state, (SELECT occurred_at FROM events ORDER BY version LIMIT 1) AS first,
+           (SELECT occurred_at FROM events ORDER BY version DESC LIMIT 1) AS last
+         FROM (SELECT 1) LEFT JOIN (SELECT version, state FROM snapshots ORDER BY version DESC LIMIT 1) s ON 1`,
+      )
+      .one();
+    let state: S = head.state !== null ? (JSON.parse(head.state) as S) : decider.initialState(id);
     let eventsRead = 0;
     for (const row of this.sql.exec<{ name: string; payload: string }>(
       "SELECT name, payload FROM events WHERE version > ? ORDER BY version",
@@ -41,16 +44,11 @@ export class EventStore {
       state = applyEvent(decider, state, { name: row.name, payload: JSON.parse(row.payload) } as E);
       eventsRead++;
     }
-    const times = this.sql
-      .exec<{ first: string | null; last: string | null }>(
-        "SELECT (SELECT occurred_at FROM events ORDER BY version LIMIT 1) AS first, (SELECT occurred_at FROM events ORDER BY version DESC LIMIT 1) AS last",
-      )
-      .one();
     return {
       state,
-      createdAt: times.first ?? "",
-      updatedAt: times.last ?? "",
-      stats: { snapshotVersion: snap?.version ?? 0, eventsRead },
+      createdAt: head.first ?? "",
+      updatedAt: head.last ?? "",
+      stats: { snapshotVersion: head.version ?? 0, eventsRead },
     };
   }
 

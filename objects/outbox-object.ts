@@ -243,13 +243,14 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
       await this.deliver(due);
       if (due.length < relayBatch && !this.relayAgain) break;
     }
-    const retryAt = sql
-      .exec<{ at: number | null }>(
-        "SELECT MIN(retry_at) AS at FROM outbox_deliveries WHERE sent_at IS NULL AND dead_lettered_at IS NULL",
+    const { at, unsent } = sql
+      .exec<{ at: number | null; unsent: number }>(
+        `SELECT (SELECT MIN(retry_at) FROM outbox_deliveries WHERE sent_at IS NULL AND dead_lettered_at IS NULL) AS at,
+           EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL) AS unsent`,
       )
-      .one().at;
-    if (retryAt === null) return this.settleAlarm();
-    await this.setAlarm(retryAt);
+      .one();
+    if (at === null) return this.settleAlarm(unsent === 1);
+    await this.setAlarm(at);
   }
 
   /** One pass: send, dead-letter the copies that reached the limit, then record every outcome at once. */
@@ -358,8 +359,8 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
    * subclass still needs (e.g. a saga deadline), so an idle object is not woken again. The input gate
    * holds other events back during these storage calls, so no write can slip in between.
    */
-  private async settleAlarm(): Promise<void> {
-    if (this.hasUnsent()) return;
+  private async settleAlarm(unsent: boolean): Promise<void> {
+    if (unsent) return;
     const wanted = this.nextWake();
     if (wanted === this.alarmAt) return;
     this.alarmAt = wanted;
