@@ -355,14 +355,16 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   }
 
   /**
-   * When the outbox is empty, the relay's safety alarm has nothing left to do: keep only what the
-   * subclass still needs (e.g. a saga deadline), so an idle object is not woken again. The input gate
+   * When the outbox is empty, the relay's safety alarm has nothing left to do: delete it unless the
+   * subclass still needs waking (e.g. a saga deadline), so an idle object is not woken again. An alarm
+   * that is due before the wake wanted is kept: waking early costs nothing (the alarm re-arms for what
+   * is due), while moving it on every relay cost two alarm writes per step of a saga. The input gate
    * holds other events back during these storage calls, so no write can slip in between.
    */
   private async settleAlarm(unsent: boolean): Promise<void> {
     if (unsent) return;
     const wanted = this.nextWake();
-    if (wanted === this.alarmAt) return;
+    if (wanted === this.alarmAt || (wanted !== null && this.alarmAt !== null && this.alarmAt <= wanted)) return;
     this.alarmAt = wanted;
     if (wanted === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(wanted);

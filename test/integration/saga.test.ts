@@ -252,6 +252,26 @@ describe("replies", () => {
     expect(saga.history.filter((h) => h.kind === "command").map((h) => h.messageId)).toEqual(commands.map((c) => c.id));
   });
 
+  it("keeps the alarm armed at the start through quickly answered steps, and leaves none once completed", async () => {
+    const started = Date.now();
+    const o = await controlledSaga();
+    const alarmOf = () => inObject(sagaStub(o.orderId), (_, state) => state.storage.getAlarm());
+    const first = await alarmOf();
+    expect(first).not.toBeNull();
+    for (let step = 1; step <= 4; step++) {
+      await succeed(o.orderId);
+      const { awaiting } = await sagaOf(o.orderId);
+      const alarm = await eventually(async () => ((await commandsOf(o.orderId)).length === step + 1 ? await alarmOf() : undefined));
+      expect(alarm).not.toBeNull();
+      expect(alarm!).toBeLessThanOrEqual(awaiting!.deadline);
+      // answered within the relay's safety delay (2 s): the alarm is not moved (no alarm writes per step)
+      if (Date.now() - started < 1_500) expect(alarm).toBe(first);
+    }
+    await succeed(o.orderId);
+    expect(await sagaOf(o.orderId)).toMatchObject({ status: "completed", awaiting: null });
+    expect(await eventually(async () => ((await alarmOf()) === null ? "none" : undefined))).toBe("none");
+  });
+
   it("applies a duplicate reply once: one advance, one next command", async () => {
     const o = await controlledSaga();
     const authorize = await lastCommand(o.orderId);
