@@ -106,11 +106,6 @@ export async function serve({ bundle, port, persistTo, vars = {} }) {
     cf: false,
     logRequests: false,
     unsafeTriggerHandlers: true,
-    // workerd's output as it comes; Miniflare's default splits it into lines and console.logs each again
-    handleRuntimeStdio: (stdout, stderr) => {
-      stdout.pipe(process.stdout);
-      stderr.pipe(process.stderr);
-    },
   });
   await mf.ready;
   return mf;
