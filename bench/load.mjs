@@ -6,44 +6,11 @@
 // and replies with { ok: true, result } or { ok: false, error }. Then it exits.
 // CPU over exactly the measured window: the system's process tree under systemPid from /proc, and this
 // process's own (process.cpuUsage, all its threads).
-import http from "node:http";
 import { cpuBetween, ownCpuMs, sampleTree } from "./cpu.mjs";
 import { scenarios } from "./scenarios.mjs";
+import { sender } from "./sender.mjs";
 
 const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
-
-function sender(baseUrl, concurrency, timeoutMs) {
-  const url = new URL(baseUrl);
-  if (url.protocol !== "http:" || url.hostname !== "127.0.0.1") throw new Error(`refusing to load ${baseUrl}: only http://127.0.0.1 targets`);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-  const port = Number(url.port || 80);
-  /** Resolves { status, body? } (status 0 = network error/timeout); the body is kept only for non-2xx. */
-  const send = ({ method, path, body }) =>
-    new Promise((resolve) => {
-      const payload = body === undefined ? null : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-      const headers = payload ? { "content-type": "application/json", "content-length": payload.length } : {};
-      let done = false;
-      const finish = (r) => {
-        if (!done) {
-          done = true;
-          resolve(r);
-        }
-      };
-      const req = http.request({ host: "127.0.0.1", port, method, path, agent, headers }, (res) => {
-        const ok = res.statusCode >= 200 && res.statusCode < 300;
-        const chunks = [];
-        if (ok) res.resume();
-        else res.on("data", (c) => chunks.length < 4 && chunks.push(c));
-        res.on("end", () => finish({ status: res.statusCode, body: ok ? undefined : Buffer.concat(chunks).toString("utf8").slice(0, 300) }));
-        res.on("error", (e) => finish({ status: 0, body: String(e.message ?? e) }));
-      });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on("error", (e) => finish({ status: 0, body: String(e.message ?? e) }));
-      if (payload) req.end(payload);
-      else req.end();
-    });
-  return { send, close: () => agent.destroy() };
-}
 
 async function run(job) {
   const { baseUrl, state, concurrency, seconds, warmupSeconds, maxRequests, timeoutMs, systemPid } = job;
@@ -72,6 +39,7 @@ async function run(job) {
   let sent = 0;
   let completed = 0;
   let errors = 0;
+  let resent = 0;
   const systemBefore = systemPid ? sampleTree(systemPid) : null;
   const ownBefore = process.cpuUsage();
   const start = performance.now();
@@ -83,6 +51,7 @@ async function run(job) {
       const r = await send(scenario.request(state, i++));
       latencies[completed++] = performance.now() - t0;
       statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      if (r.resent) resent++;
       if (!(r.status >= 200 && r.status < 300)) {
         errors++;
         const key = `${r.status} ${r.body}`;
@@ -102,6 +71,7 @@ async function run(job) {
   return {
     requests: completed,
     errors,
+    resent,
     elapsedSeconds: round(elapsedMs / 1000),
     rps: round((completed * 1000) / elapsedMs),
     p50Ms: round(percentile(sorted, 50)),

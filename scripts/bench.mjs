@@ -212,7 +212,7 @@ function printTable(rows) {
       r.scenario,
       String(r.concurrency),
       String(r.requests),
-      r.errors ? `${r.errors} (${(r.errorRate * 100).toFixed(1)}%)` : "0",
+      (r.errors ? `${r.errors} (${(r.errorRate * 100).toFixed(1)}%)` : "0") + (r.resent ? ` +${r.resent} resent` : ""),
       fmt(r.rps, 0),
       fmt(r.p50Ms),
       fmt(r.p99Ms),
@@ -420,9 +420,10 @@ async function main() {
           }
         }
         const errs = row.errors ? `, ${row.errors} errors ${JSON.stringify(row.statuses)}` : "";
+        const resentNote = row.resent ? `, ${row.resent} sent again after a reset of their kept-alive connection` : "";
         const drained = row.drainMs !== null ? ` (drained in ${(row.drainMs / 1000).toFixed(1)} s)` : row.drainError ? ` (NOT drained: ${row.drainError})` : "";
         const cpu = `, CPU ms/req: system ${fmt(row.cpu.system?.msPerUnit, 2)} (${byProcess(row.cpu.system)}), load ${fmt(row.cpu.load?.msPerUnit, 2)}`;
-        console.log(`  ${scenario.name} @${concurrency}: ${fmt(row.rps, 0)} req/s, p50 ${fmt(row.p50Ms)} ms, p99 ${fmt(row.p99Ms)} ms${cpu}${errs}${drained}`);
+        console.log(`  ${scenario.name} @${concurrency}: ${fmt(row.rps, 0)} req/s, p50 ${fmt(row.p50Ms)} ms, p99 ${fmt(row.p99Ms)} ms${cpu}${errs}${resentNote}${drained}`);
         for (const sample of row.errorSamples) console.log(`    e.g. ${sample.status} ${sample.body ?? ""}`);
       }
     }
