@@ -21,7 +21,8 @@ const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata
 /**
  * Records the notification of one order event, then (when a webhook is configured) sends it once.
  * The inbox is read with the customer's cache row, so a redelivery neither falls back to the Customer
- * object nor sends again. An unknown customer records nothing and acknowledges. The webhook's outcome never fails the message.
+ * object nor sends again. An unknown customer records nothing and acknowledges. The webhook's outcome
+ * never fails the message.
  */
 const notify = <P extends { id: string; customerId: string }>(
   kind: NotificationKind,
