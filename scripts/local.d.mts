@@ -17,4 +17,5 @@ export function startSystem(options: {
 export function stopSystem(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
 export const cronExpression: string;
 export function fireCron(child: ChildProcess): Promise<void>;
+export function fireScheduled(mf: { dispatchFetch(url: string): Promise<Response> }): Promise<void>;
 export function startCron(fire: () => Promise<void>, everyMs?: number, report?: (error: Error) => void): { stop(): void };

@@ -180,11 +180,16 @@ export function stopSystem(child, signal = "SIGTERM") {
 /** wrangler.toml's one cron trigger. */
 export const cronExpression = "* * * * *";
 
-/** Runs the Worker's scheduled handler once on a Miniflare instance, as the cron trigger would. */
+/**
+ * Runs the Worker's scheduled handler once on a Miniflare instance, as the cron trigger would, through
+ * Miniflare's trigger route (`unsafeTriggerHandlers`). Not through `mf.getWorker()`: that proxy waits for
+ * workerd synchronously, and while this process waits it does not read workerd's output; under load the
+ * output pipe filled up, workerd blocked writing a log line and neither ever went on.
+ */
 export async function fireScheduled(mf) {
-  const worker = await mf.getWorker();
-  const { outcome } = await worker.scheduled({ cron: cronExpression, scheduledTime: new Date() });
-  if (outcome !== "ok") throw new Error(`the scheduled handler ended with "${outcome}"`);
+  const response = await mf.dispatchFetch(`http://127.0.0.1/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cronExpression)}`);
+  const outcome = await response.text();
+  if (response.status !== 200) throw new Error(`the scheduled handler ended with "${outcome}"`);
 }
 
 /** Fires the cron trigger once on a system started by startSystem (asks it over the IPC channel). */
