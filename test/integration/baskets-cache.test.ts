@@ -148,6 +148,17 @@ function countingDb(db: D1Database) {
   return { db: wrapped as unknown as D1Database, counter };
 }
 
+/** A product added at price 1, then raised to 2, 3 and 4: its four events, v1 to v4. */
+async function priceHistory() {
+  const { id, events } = await productEvents([
+    { type: "AddProduct", storeId: crypto.randomUUID(), name: "P", description: "", sku: "", price: 1 },
+    { type: "IncreaseProductPrice", price: 2 },
+    { type: "IncreaseProductPrice", price: 3 },
+    { type: "IncreaseProductPrice", price: 4 },
+  ]);
+  return { id, versions: events as [Envelope, Envelope, Envelope, Envelope] };
+}
+
 const notLocated = { ok: false, error: { code: 5, message: "product fallback failed: product was not located" } };
 
 describe("baskets caches: every Stores integration event updates them", () => {
@@ -345,13 +356,8 @@ describe("baskets caches: out-of-order delivery converges by the projection rule
   });
 
   it("calls the owning object only for a gap, never for the next or an older version", async () => {
-    const { id, events } = await productEvents([
-      { type: "AddProduct", storeId: crypto.randomUUID(), name: "P", description: "", sku: "", price: 1 },
-      { type: "IncreaseProductPrice", price: 2 },
-      { type: "IncreaseProductPrice", price: 3 },
-      { type: "IncreaseProductPrice", price: 4 },
-    ]);
-    const [v1, v2, v3, v4] = events as [Envelope, Envelope, Envelope, Envelope];
+    const { id, versions } = await priceHistory();
+    const [v1, v2, v3, v4] = versions;
     const counted = lookupEnv();
     await toBaskets([v1, v2], counted.lookup); // in order: no object call
     expect(counted.productCalls.calls).toBe(0);
@@ -365,13 +371,8 @@ describe("baskets caches: out-of-order delivery converges by the projection rule
   });
 
   it("takes one D1 round trip for the next version, an older one and a duplicate, and two for a gap", async () => {
-    const { id, events } = await productEvents([
-      { type: "AddProduct", storeId: crypto.randomUUID(), name: "P", description: "", sku: "", price: 1 },
-      { type: "IncreaseProductPrice", price: 2 },
-      { type: "IncreaseProductPrice", price: 3 },
-      { type: "IncreaseProductPrice", price: 4 },
-    ]);
-    const [v1, v2, v3, v4] = events as [Envelope, Envelope, Envelope, Envelope];
+    const { id, versions } = await priceHistory();
+    const [v1, v2, v3, v4] = versions;
     const counting = countingDb(env.BASKETS_DB);
     const countedEnv = { ...env, BASKETS_DB: counting.db } as Env;
     const roundTrips = async (envelope: Envelope) => {
