@@ -3,8 +3,10 @@
 // Durable Object requests, object SQLite rows, D1 rows from D1's result metadata, queue messages and their
 // 64 KB operations). The lines of the measured window are summed, divided by the completed orders and
 // priced at Cloudflare's list prices (`prices`, bench/README.md "Cost per 1,000 orders").
-import { closeSync, openSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { allProcesses } from "../scripts/proc.mjs";
+import { clockTicks } from "./cpu.mjs";
 import { prepareOrder } from "./journeys.mjs";
 import { apiClient, eventually, parallel, storeWithProducts, waitForCatalog } from "./scenarios.mjs";
 
@@ -105,26 +107,10 @@ async function quiet(logFile, forMs, timeoutMs = 120_000) {
   }
 }
 
-/** CPU ms (user + system) of the workerd processes in a process group, from /proc (null where there is no /proc). */
-export function workerdCpuMs(processGroup, ticksPerSecond = 100) {
-  try {
-    let ticks = 0;
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      let stat;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      } catch {
-        continue;
-      }
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
-      if (!name.startsWith("workerd") || Number(fields[2]) !== processGroup) continue;
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
-    return (ticks * 1000) / ticksPerSecond;
-  } catch {
-    return null;
-  }
+/** CPU ms (user + system) of the workerd processes in a process group, from /proc (null when there are none). */
+export function workerdCpuMs(processGroup) {
+  const workerd = allProcesses().filter((p) => p.name.startsWith("workerd") && p.pgrp === processGroup);
+  return workerd.length === 0 ? null : (workerd.reduce((sum, p) => sum + p.ticks, 0) * 1000) / clockTicks;
 }
 
 /**

@@ -2,7 +2,7 @@
 // The bench samples the system's process tree (the start script's node process and its descendants,
 // i.e. workerd) before and after a measured window and divides the difference by the requests served.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { processTree, readStat } from "../scripts/proc.mjs";
 
 /** Clock ticks per second (`getconf CLK_TCK`, 100 on nearly every Linux). */
 export const clockTicks = (() => {
@@ -13,39 +13,6 @@ export const clockTicks = (() => {
     return 100;
   }
 })();
-
-/** { pid, name, ppid, ticks } of one process, or null when it is gone (or there is no /proc). */
-export function readStat(pid) {
-  let text;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return null;
-  }
-  // "pid (comm) state ppid … utime stime …": comm may hold spaces and parentheses, so split after the last ")"
-  const close = text.lastIndexOf(")");
-  const name = text.slice(text.indexOf("(") + 1, close);
-  const fields = text.slice(close + 2).split(" ");
-  return { pid, name, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-}
-
-/** rootPid and all its descendants (found by walking the ppid of every /proc/<pid>/stat). */
-export function processTree(rootPid) {
-  const children = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat.pid]);
-  }
-  const pids = [];
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.shift();
-    pids.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return pids;
-}
 
 /** A sample of the tree under rootPid: Map pid → { name, ticks }. */
 export function sampleTree(rootPid) {

@@ -13,6 +13,7 @@
 // To add a row (baskets, order sagas, …), append an object to `scenarios`.
 import http from "node:http";
 import { searchConfig, seedSearch } from "./search.mjs";
+import { request } from "./sender.mjs";
 
 // workerd closes a keep-alive connection after 5 s idle and sends no Keep-Alive hint; fetch (undici) keeps
 // idle sockets for 4 s on a coarse timer, so on a busy machine it reused sockets the server was closing and
@@ -22,42 +23,23 @@ const agent = new http.Agent({ keepAlive: true, timeout: 2000 });
 /** Requests sent again because the server closed their kept-alive socket first (reported by the bench). */
 export const resent = { count: 0, samples: [] };
 
-/** One request (on a kept-alive socket, or a new one); resolves { status, text }, rejects { error, reused }. */
-function sendOnce(url, method, headers, payload, fresh) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent: fresh ? false : agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", fail);
-    });
-    const fail = (error) => reject({ error, reused: req.reusedSocket });
-    req.on("error", fail);
-    req.end(payload ?? undefined);
-  });
-}
-
 /**
  * One request to baseUrl; resolves { status, text } (network errors reject, naming the request). A request
- * whose kept-alive socket the server closed before answering is sent once more on a new socket (as Node's
- * docs advise for keep-alive races), and counted in `resent`. (workerd's log showed none of those requests
- * handled, so sending them again creates nothing twice.)
+ * sent again after its kept-alive socket was reset (bench/sender.mjs) is counted in `resent`. (workerd's log
+ * showed none of those requests handled, so sending them again creates nothing twice.)
  */
 async function send(baseUrl, method, path, { body, headers = {} } = {}) {
-  const url = new URL(path, baseUrl);
   const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
   const all = payload ? { ...headers, "content-type": "application/json", "content-length": payload.length } : headers;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await sendOnce(url, method, all, payload, attempt > 1);
-    } catch ({ error, reused }) {
-      if (reused && attempt === 1 && ["ECONNRESET", "EPIPE"].includes(error.code)) {
-        resent.count++;
-        if (resent.samples.length < 5) resent.samples.push(`${method} ${path}: ${error.message}`);
-        continue;
-      }
-      throw new Error(`${method} ${path}: ${error.message}${reused ? " (on a reused socket)" : ""}`, { cause: error });
+  try {
+    const { status, text, resentAfter } = await request(new URL(path, baseUrl), { method, headers: all, payload, agent });
+    if (resentAfter !== undefined) {
+      resent.count++;
+      if (resent.samples.length < 5) resent.samples.push(`${method} ${path}: ${resentAfter}`);
     }
+    return { status, text };
+  } catch (error) {
+    throw new Error(`${method} ${path}: ${error.message}`, { cause: error });
   }
 }
 

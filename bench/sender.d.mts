@@ -3,6 +3,17 @@ export interface Answer {
   body?: string;
   resent?: boolean;
 }
+export function request(
+  url: URL | string,
+  options: {
+    method?: string;
+    headers?: Record<string, string | number>;
+    payload?: Buffer | null;
+    agent?: unknown;
+    timeoutMs?: number;
+    keepText?: (status: number) => boolean;
+  },
+): Promise<{ status: number; text?: string; resentAfter?: string }>;
 export function sender(
   baseUrl: string,
   concurrency: number,

@@ -1,6 +1,6 @@
 // The end of `npm run bench`: the minified bundle's size and the first requests after a restart.
 import { statSync } from "node:fs";
-import http from "node:http";
+import { request } from "./sender.mjs";
 
 /** Printed next to the values, not asserted. */
 export const startupTargets = { firstRequestMs: 20 };
@@ -8,19 +8,6 @@ export const startupTargets = { firstRequestMs: 20 };
 /** Bytes of index.js as local.build makes it (the bundle `npm start` serves). */
 export function bundleBytes(local, outdir) {
   return statSync(local.build(outdir)).size;
-}
-
-/** One GET on a new connection (no keep-alive); resolves { status, ms }. */
-function timedGet(port, path) {
-  return new Promise((resolveGet, reject) => {
-    const t0 = performance.now();
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolveGet({ status: res.statusCode, ms: Math.round((performance.now() - t0) * 10) / 10 }));
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${path}: no answer within 30 s`)));
-    req.on("error", reject);
-  });
 }
 
 /** ["ECONNREFUSED", "ECONNREFUSED", "ECONNRESET"] → "2 × ECONNREFUSED, 1 × ECONNRESET" */
@@ -39,7 +26,8 @@ async function firstGet(port, path) {
   const errors = [];
   for (;;) {
     try {
-      const { status } = await timedGet(port, path);
+      // a new connection each time (no keep-alive), as a first request after a restart has
+      const { status } = await request(`http://127.0.0.1:${port}${path}`, { agent: false, timeoutMs: 30_000, keepText: () => false });
       return { status, ms: Math.round((performance.now() - t0) * 10) / 10, errors };
     } catch (error) {
       errors.push(error.code ?? error.message);

@@ -9,8 +9,9 @@
 // Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner); for profiling MALLBOTS_INSPECTOR_PORT
 // and MALLBOTS_MINIFY=0 (bench/README.md, "Profiling").
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { allProcesses } from "./proc.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 // run as `npm start` on a fresh clone: install first (tests and the bench start this script directly)
@@ -51,27 +52,11 @@ watchOwner(() => stop(0));
 
 /** SIGKILLs whatever this process still has as children (workerd after a hung dispose). Linux only. */
 function killChildren() {
-  let entries = [];
-  try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return;
-  }
-  for (const pid of entries) {
-    if (procStat(Number(pid))?.ppid !== process.pid) continue;
+  for (const { pid, ppid } of allProcesses()) {
+    if (ppid !== process.pid) continue;
     try {
-      process.kill(Number(pid), "SIGKILL");
+      process.kill(pid, "SIGKILL");
     } catch {}
-  }
-}
-
-/** ppid of a process from /proc/<pid>/stat (comm may hold spaces and parentheses), or null. */
-function procStat(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return { ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) };
-  } catch {
-    return null;
   }
 }
 

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { quietEnv, root } from "../../scripts/local.mjs";
+import { allProcesses, processTree, readStat } from "../../scripts/proc.mjs";
 import { freePort } from "./global-setup";
 
 // The real `npm start` (npm → node scripts/start.mjs, exec'd by npm's shell → workerd), signalled the way a
@@ -13,46 +14,17 @@ import { freePort } from "./global-setup";
 const signals = ["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"] as const;
 const STOP_WITHIN_MS = 5_000;
 
-/** pid → { ppid, start time } for every process, from /proc. */
-function processTable(): Map<number, { ppid: number; started: string }> {
-  const table = new Map<number, { ppid: number; started: string }>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const fields = statFields(Number(name));
-    if (fields && fields[0] !== "Z") table.set(Number(name), { ppid: Number(fields[1]), started: fields[19] ?? "" });
-  }
-  return table;
-}
-
-/** /proc/<pid>/stat after the command name: state, ppid, …; null once the process is gone. */
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
-function descendants(pid: number): Map<number, string> {
-  const table = processTable();
-  const found = new Map<number, string>([[pid, table.get(pid)?.started ?? ""]]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [child, { ppid, started }] of table) {
-      if (found.has(ppid) && !found.has(child)) {
-        found.set(child, started);
-        grew = true;
-      }
-    }
-  }
-  return found;
+/** pid → start time of `pid` and every living descendant (zombies are gone already). */
+function descendants(pid: number): Map<number, number> {
+  const living = allProcesses().filter((p) => p.state !== "Z");
+  const started = new Map(living.map((p) => [p.pid, p.started]));
+  return new Map(processTree(pid, living).map((p) => [p, started.get(p) ?? 0]));
 }
 
 /** Still running (not gone, not a zombie, and not a new process that reused the pid). */
-function alive(pid: number, started: string): boolean {
-  const fields = statFields(pid);
-  return fields !== null && fields[0] !== "Z" && fields[19] === started;
+function alive(pid: number, started: number): boolean {
+  const stat = readStat(pid);
+  return stat !== null && stat.state !== "Z" && stat.started === started;
 }
 
 function commandOf(pid: number): string {
@@ -97,7 +69,7 @@ describe.concurrent("npm start stops everything it started", () => {
       npm.stdout.on("data", (d) => (output += d));
       npm.stderr.on("data", (d) => (output += d));
       const npmPid = npm.pid!;
-      let started = new Map<number, string>();
+      let started = new Map<number, number>();
       try {
         const deadline = Date.now() + 270_000; // four starts at once on a busy 2-core machine
         for (;;) {

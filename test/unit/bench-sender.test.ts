@@ -4,7 +4,7 @@ import { afterEach, expect, it } from "vitest";
 import { sender } from "../../bench/sender.mjs";
 
 /**
- * bench/sender.mjs (the load generator's client): a request whose kept-alive connection the server resets before answering is sent once
+ * bench/sender.mjs: a request whose kept-alive connection the server resets before answering is sent once
  * more on a new connection (and counted), as workerd does when its one thread is saturated; any other
  * network failure stays an error.
  */
