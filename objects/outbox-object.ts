@@ -116,7 +116,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   /**
    * Writes messages to the outbox, one delivery per destination, and arms the alarm no later than
    * `wakeBy` (default: the relay's safety delay). Call inside `transactionSync`; after the commit call
-   * `committed(token)`. A message with no destination is written as sent.
+   * `committed` with its result. A message with no destination is written as sent.
    */
   protected writeOutbox(messages: readonly OutboxMessage[], wakeBy?: number): number | null {
     const sql = this.ctx.storage.sql;
@@ -157,11 +157,19 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
 
   // ---- after the commit ------------------------------------------------------------------------
 
-  /** Records the alarm armed by writeOutbox, prunes old rows when due and relays what was written. */
+  /**
+   * Records the alarm armed by writeOutbox, prunes old rows when due and relays what was written. A
+   * commit that sends nothing may still end the need for an armed alarm (a saga's last reply): it is
+   * settled now rather than left to fire. A running relay settles it when it ends.
+   */
   protected committed(alarmArmedAt: number | null, wroteMessages: boolean): void {
     if (alarmArmedAt !== null) this.alarmAt = alarmArmedAt;
     this.pruneIfDue();
-    if (wroteMessages && !readConfig(this.env).skipImmediateRelay) this.ctx.waitUntil(this.runRelay());
+    if (wroteMessages) {
+      if (!readConfig(this.env).skipImmediateRelay) this.ctx.waitUntil(this.runRelay());
+    } else if (this.alarmAt !== null && !this.relaying) {
+      this.ctx.waitUntil(this.settleAlarm(this.hasUnsent()));
+    }
   }
 
   protected recordedResult<T>(mark: InboxMark): Result<T> | null {
