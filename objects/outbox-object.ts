@@ -275,12 +275,13 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     const key = (messageId: string, destination: string) => `${messageId}\n${destination}`;
     const policy = (d: DueDelivery) => this.deliveryPolicy(envelopeOf(d));
     // a copy whose dead letter could not be stored before is not sent again, only dead-lettered
-    const toSend = due.filter((d) => d.attempts < policy(d).attempts).map((d) => ({ envelope: envelopeOf(d), destination: d.destination, attempt: d.attempts + 1 }));
-    const direct = toSend.filter((d) => travelsDirect(this.env, d.envelope));
+    const toSend = due
+      .filter((d) => d.attempts < policy(d).attempts)
+      .map((d) => ({ envelope: envelopeOf(d), destination: d.destination, attempt: d.attempts + 1, direct: travelsDirect(this.env, envelopeOf(d)) }));
     const [queued, handed] = await Promise.all([
-      sendToQueues(this.env, toSend.filter((d) => !travelsDirect(this.env, d.envelope))),
+      sendToQueues(this.env, toSend.filter((d) => !d.direct)),
       Promise.all(
-        direct.map((d) =>
+        toSend.filter((d) => d.direct).map((d) =>
           deliverDirect(this.env, d.destination, d.envelope, d.attempt).then(
             () => null,
             (error: unknown) => ({ messageId: d.envelope.id, destination: d.destination, error: describeError(error) }),
