@@ -14,6 +14,8 @@
 //   BENCH_SETTLE=0         skip waiting for queues/projections to drain after write scenarios
 //   BENCH_SNAPSHOT=0       serve the working tree itself instead of a snapshot copy (see below)
 //   BENCH_REF=<git ref>    serve a committed version (`git archive <ref>`) instead of the working tree
+//   BENCH_STATE_DIR=path   folder for the run's temporary state, an existing one (default: the OS temp folder); the
+//                          machine line says which filesystem it is on (a disk pays an fsync per commit, tmpfs none)
 //   BENCH_DEV_LOG=path     append the system's output to this file (default: discarded)
 //   BENCH_LOG_LEVEL        the Worker's LOG_LEVEL var (debug|info|warn|error; default: wrangler.toml's, info)
 //   BENCH_ORDERS           orders checked out by the saga cell checkout-approved at each level > 1 (default 200; 0 skips)
@@ -43,6 +45,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { measureCost, printCost } from "../bench/cost.mjs";
 import { perUnit } from "../bench/cpu.mjs";
+import { filesystemOf } from "./proc.mjs";
 import { checkoutToApproved } from "../bench/journeys.mjs";
 import { checkoutToSearch } from "../bench/search.mjs";
 import { apiClient, createStore, resent, scenarios, settle } from "../bench/scenarios.mjs";
@@ -82,6 +85,7 @@ const config = {
   restart: process.env.BENCH_RESTART !== "0",
   logLevel: process.env.BENCH_LOG_LEVEL || null,
   costOrders: Math.floor(num("BENCH_COST_ORDERS", 50, 0, 10_000)),
+  stateParent: resolve(process.env.BENCH_STATE_DIR || os.tmpdir()),
 };
 if (config.logLevel !== null && !["debug", "info", "warn", "error"].includes(config.logLevel)) {
   throw new Error(`BENCH_LOG_LEVEL must be debug, info, warn or error, got "${config.logLevel}"`);
@@ -100,6 +104,7 @@ let dev = null;
 let stopSystem = null;
 let load = null;
 let tempDir = null;
+let stateFilesystem = null;
 const sourceInfo = { served: null, commit: null };
 let devExit = null; // set when the system dies while the bench still needs it
 let restarting = false; // the bench stops the system itself to time a restart
@@ -285,12 +290,15 @@ function machine() {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     wrangler,
+    stateFilesystem,
   };
 }
 
 /** One line: where and how busy, e.g. "machine: 2 × Xeon …, 7.8 GiB, load average 3.1 → 5.2, node v20…, wrangler 4…". */
 function printMachine(m) {
   console.log(`\nmachine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGiB} GiB, load average (1 min) ${m.loadAverageAtStart[0]} → ${m.loadAverageAtEnd[0]}, ${m.platform}, node ${m.node}, wrangler ${m.wrangler}`);
+  const fs = m.stateFilesystem;
+  console.log(`state: ${fs ? `${fs.type} (${fs.device} on ${fs.mountPoint})` : "filesystem unknown"}, in ${config.stateParent}`);
 }
 
 function writeResults(rows, extra) {
@@ -350,7 +358,8 @@ async function main() {
   let failure = null;
   const started = Date.now();
   try {
-    tempDir = mkdtempSync(join(os.tmpdir(), "mallbots-bench-"));
+    tempDir = mkdtempSync(join(config.stateParent, "mallbots-bench-"));
+    stateFilesystem = filesystemOf(tempDir);
     const stateDir = join(tempDir, "state");
     const appDir = config.ref ? archiveRef(config.ref, join(tempDir, "app")) : config.snapshot ? snapshotTree(join(tempDir, "app")) : root;
     sourceInfo.served = config.ref ? `git archive ${config.ref}` : config.snapshot ? "snapshot of the working tree" : "working tree";

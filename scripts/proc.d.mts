@@ -10,3 +10,9 @@ export interface ProcessStat {
 export function readStat(pid: number): ProcessStat | null;
 export function allProcesses(): ProcessStat[];
 export function processTree(rootPid: number, processes?: ProcessStat[]): number[];
+export interface Filesystem {
+  type: string;
+  device: string;
+  mountPoint: string;
+}
+export function filesystemOf(path: string, mounts?: string): Filesystem | null;

@@ -1,6 +1,7 @@
 // Processes as Linux's /proc shows them: the start script kills what it started, the bench measures the CPU
-// of the system's processes, the clean-stop test checks they are gone. Elsewhere (no /proc) nothing is found.
-import { readdirSync, readFileSync } from "node:fs";
+// of the system's processes (and says what filesystem its state is on), the clean-stop test checks they are
+// gone. Elsewhere (no /proc) nothing is found.
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 
 /**
  * One process from /proc/<pid>/stat, or null when it is gone: { pid, name, state, ppid, pgrp, ticks (utime +
@@ -50,4 +51,33 @@ export function processTree(rootPid, processes = allProcesses()) {
     queue.push(...(children.get(pid) ?? []));
   }
   return pids;
+}
+
+/**
+ * The mount that holds `path` (an existing file or folder): { type, device, mountPoint } from /proc/mounts
+ * (the longest mount point that contains it), or null when unknown.
+ */
+export function filesystemOf(path, mounts = readMounts()) {
+  let real;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return null;
+  }
+  let best = null;
+  for (const line of mounts.split("\n")) {
+    const [device, mountPoint, type] = line.split(" ").map((field) => field?.replace(/\\040/g, " "));
+    if (!mountPoint || !type) continue;
+    const inside = mountPoint === "/" || real === mountPoint || real.startsWith(`${mountPoint}/`);
+    if (inside && (!best || mountPoint.length >= best.mountPoint.length)) best = { type, device, mountPoint };
+  }
+  return best;
+}
+
+function readMounts() {
+  try {
+    return readFileSync("/proc/mounts", "utf8");
+  } catch {
+    return "";
+  }
 }
