@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { filesystemOf } from "../../scripts/proc.mjs";
 
 /** scripts/proc.mjs filesystemOf: the bench says what its state is written to (a disk's fsync or tmpfs). */
 describe("filesystemOf", () => {
-  const base = mkdtempSync(join(tmpdir(), "proc-test-"));
+  const base = realpathSync(mkdtempSync(join(tmpdir(), "proc-test-")));
   const inside = join(base, "state", "v3");
   mkdirSync(inside, { recursive: true });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
