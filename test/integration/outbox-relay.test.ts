@@ -156,6 +156,28 @@ describe("relay per destination (SPEC §2.8, §5.3)", () => {
   });
 });
 
+describe("the relay's alarm", () => {
+  it("stays armed for a pending retry when a later commit sends nothing, and an idle object keeps none", async () => {
+    const { stub, execute, retry } = await toyWithRefusedQueue("depot");
+    await execute({ type: "Open", label: "Retrying" });
+    await eventually(async () => ((await deliveryOf(stub, "storesapi.StoreCreated", "depot"))?.attempts === 1 ? true : undefined));
+    const alarmOf = () => inObject(stub, (_, state) => state.storage.getAlarm());
+    const armed = await alarmOf();
+    expect(armed).not.toBeNull();
+
+    // toyapi.CounterClosed has no subscriber, so Close commits no outbox row
+    expect(await execute({ type: "Close" })).toEqual({ ok: true, value: { version: 2 } });
+    expect(await alarmOf()).toBe(armed);
+    await retry();
+    expect((await deliveryOf(stub, "storesapi.StoreCreated", "depot"))?.attempts).toBe(2);
+
+    const idle = await toyWithRefusedQueue("none");
+    await idle.execute({ type: "Open", label: "Delivered" });
+    await eventually(async () => ((await deliveries(idle.stub)).every((d) => d.sent_at !== null) ? true : undefined));
+    expect(await eventually(async () => ((await inObject(idle.stub, (_, state) => state.storage.getAlarm())) === null ? "none" : undefined))).toBe("none");
+  });
+});
+
 describe("bounded object storage (SPEC §2.8)", () => {
   it("prunes sent outbox rows after 7 days and inbox rows after 14 days during commits; unsent and young rows stay", async () => {
     const { id, stub, clock, execute } = await toyWithRefusedQueue("baskets");
