@@ -52,7 +52,6 @@ export const productsCache: Mirror<Env, ProductSnapshot> = {
 
 // ---- names: cache, then the owner (SPEC §2.7); "" when unknown -------------------------------------
 
-
 const nameCaches = { customers: customersCache, products: productsCache, stores: storesCache } as const;
 type NameCache = keyof typeof nameCaches;
 const nameCacheKinds = Object.keys(nameCaches) as NameCache[];
