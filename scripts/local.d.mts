@@ -8,12 +8,12 @@ export function applyMigrations(mf: unknown): Promise<number>;
 export function build(outdir: string): string;
 export function parseVarArgs(argv: string[]): Record<string, string>;
 export function startSystem(options: {
-  port: number;
+  port?: number;
   persistTo: string;
   vars?: Record<string, string>;
   stdio?: "inherit" | "ignore" | StdioOptions;
   timeoutMs?: number;
-}): Promise<ChildProcess>;
+}): Promise<ChildProcess & { port: number }>;
 export function stopSystem(child: ChildProcess, signal?: NodeJS.Signals): Promise<void>;
 export const cronExpression: string;
 export function fireCron(child: ChildProcess): Promise<void>;

@@ -137,24 +137,32 @@ export async function applyMigrations(mf) {
 
 /**
  * Starts the system as `npm start` does (scripts/start.mjs: migrations, bundle, Miniflare, cron) in its own
- * process group, with state under persistTo and extra vars. Resolves once it serves with migrations applied; fireCron(child)
- * runs the cron trigger on it.
+ * process group, with state under persistTo and extra vars. Resolves once it serves with migrations applied,
+ * to the child process with `port` set: port 0 (the default) lets workerd take a free one, so no other
+ * process can take it between choosing and listening. fireCron(child) runs the cron trigger on it.
+ * With stdio "ignore", the end of the system's output is kept for the error should it fail to start.
  */
-export async function startSystem({ port, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
+export async function startSystem({ port = 0, persistTo, vars = {}, stdio = "inherit", timeoutMs = 60_000 }) {
   const args = [resolve(root, "scripts/start.mjs")];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const env = { ...quietEnv, PORT: String(port), MALLBOTS_STATE_DIR: persistTo, MALLBOTS_QUIET: "1" };
-  const io = Array.isArray(stdio) ? stdio : ["ignore", stdio, stdio];
+  const keepTail = stdio === "ignore";
+  const io = keepTail ? ["ignore", "pipe", "pipe"] : Array.isArray(stdio) ? stdio : ["ignore", stdio, stdio];
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: [...io.slice(0, 3), "ipc"], detached: true });
+  let tail = "";
+  // read for as long as the system runs: a pipe nobody reads would block its writes
+  const keep = (chunk) => (tail = (tail + chunk).slice(-4_000));
+  if (keepTail) for (const stream of [child.stdout, child.stderr]) stream.setEncoding("utf8").on("data", keep);
   const ready = new Promise((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`the system did not become ready within ${timeoutMs} ms`)), timeoutMs);
-    child.on("message", (m) => m?.ready && (clearTimeout(timer), resolveReady()));
+    child.on("message", (m) => m?.ready && (clearTimeout(timer), (child.port = m.port), resolveReady()));
     child.once("exit", (code, signal) => (clearTimeout(timer), reject(new Error(`the system exited with ${code ?? signal} while starting`))));
   });
   try {
     await ready;
   } catch (error) {
     await stopSystem(child, "SIGKILL");
+    if (keepTail && tail.trim()) error.message += `; its output ended with:\n${tail.trimEnd()}`;
     throw error;
   }
   return child;

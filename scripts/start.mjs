@@ -6,8 +6,8 @@
 // One process owns everything it starts: SIGINT, SIGTERM or SIGHUP to it or to npm, or npm going away, stops
 // workerd and removes the bundle before exiting, within 5 s (test/e2e/clean-stop.test.ts).
 // Extra vars: `npm start -- --var NAME:VALUE` (repeatable).
-// Environment: PORT (8787), MALLBOTS_STATE_DIR, MALLBOTS_QUIET=1 (no banner); for profiling MALLBOTS_INSPECTOR_PORT
-// and MALLBOTS_MINIFY=0 (bench/README.md, "Profiling").
+// Environment: PORT (8787; 0 takes a free port, named in the banner and over IPC), MALLBOTS_STATE_DIR,
+// MALLBOTS_QUIET=1 (no banner); for profiling MALLBOTS_INSPECTOR_PORT and MALLBOTS_MINIFY=0 (bench/README.md, "Profiling").
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -21,7 +21,7 @@ if (process.env.npm_lifecycle_event === "start") {
 }
 const { applyMigrations, build, fireScheduled, serve, parseVarArgs, startCron } = await import("./local.mjs");
 
-const port = Number(process.env.PORT ?? 8787);
+const requestedPort = Number(process.env.PORT ?? 8787);
 const persistTo = resolve(root, process.env.MALLBOTS_STATE_DIR ?? ".wrangler/state");
 const vars = parseVarArgs(process.argv.slice(2));
 // next to the state it serves, so even a killed run leaves nothing behind elsewhere (the next start replaces it)
@@ -72,10 +72,14 @@ function watchOwner(onGone) {
 
 try {
   const bundle = build(buildDir);
-  server = await serve({ bundle, port, persistTo, vars });
+  server = await serve({ bundle, port: requestedPort, persistTo, vars });
+  const port = Number((await server.ready).port);
   // /readiness answers 503 until this is done
   await applyMigrations(server);
-  process.send?.({ ready: true });
+  process.send?.({ ready: true, port });
+  if (process.env.MALLBOTS_QUIET !== "1") {
+    console.log(`MallBots is up: API http://127.0.0.1:${port}/api, docs http://127.0.0.1:${port}/ (Ctrl-C stops)`);
+  }
   cron = startCron(() => fireScheduled(server));
   // a parent that started this process with an IPC channel (tests, the bench) can fire the cron at will
   process.on("message", (m) => {
@@ -85,7 +89,4 @@ try {
 } catch (error) {
   console.error(`npm start failed: ${error.message}`);
   await stop(1);
-}
-if (process.env.MALLBOTS_QUIET !== "1") {
-  console.log(`MallBots is up: API http://127.0.0.1:${port}/api, docs http://127.0.0.1:${port}/ (Ctrl-C stops)`);
 }

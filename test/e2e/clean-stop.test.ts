@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { quietEnv, root } from "../../scripts/local.mjs";
 import { allProcesses, processTree, readStat } from "../../scripts/proc.mjs";
-import { freePort } from "./global-setup";
 
 // The real `npm start` (npm → node scripts/start.mjs, exec'd by npm's shell → workerd), signalled the way a
 // process manager or a terminal does: the npm process alone. npm passes SIGINT and SIGTERM on and SIGHUP not at
@@ -57,11 +56,11 @@ describe.concurrent("npm start stops everything it started", () => {
   it.each(signals)(
     `%s to the npm process alone: every process gone and the port free within ${STOP_WITHIN_MS / 1000} s`,
     async (signal) => {
-      const port = await freePort();
       const stateDir = mkdtempSync(join(tmpdir(), "mallbots-stop-"));
       const npm = spawn("npm", ["start"], {
         cwd: root,
-        env: { ...quietEnv, PORT: String(port), MALLBOTS_STATE_DIR: stateDir, MALLBOTS_QUIET: "1" },
+        // port 0: the banner names the port workerd took
+        env: { ...quietEnv, PORT: "0", MALLBOTS_STATE_DIR: stateDir },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
@@ -70,11 +69,13 @@ describe.concurrent("npm start stops everything it started", () => {
       npm.stderr.on("data", (d) => (output += d));
       const npmPid = npm.pid!;
       let started = new Map<number, number>();
+      let port = 0;
       try {
         const deadline = Date.now() + 270_000; // four starts at once on a busy 2-core machine
         for (;;) {
           if (npm.exitCode !== null || npm.signalCode !== null) throw new Error(`npm start exited while starting:\n${output}`);
-          const ready = await fetch(`http://127.0.0.1:${port}/liveness`).then((r) => r.ok, () => false);
+          port = Number(/MallBots is up: API http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1] ?? 0);
+          const ready = port > 0 && (await fetch(`http://127.0.0.1:${port}/liveness`).then((r) => r.ok, () => false));
           if (ready) break;
           if (Date.now() > deadline) throw new Error(`npm start did not answer /liveness:\n${output}`);
           await sleep(200);

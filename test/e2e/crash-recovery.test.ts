@@ -3,20 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { startSystem, stopSystem } from "../../scripts/local.mjs";
-import { e2eVars, freePort } from "./global-setup";
+import { e2eVars } from "./global-setup";
 import { waitFor } from "./http";
 
 const stateDir = mkdtempSync(join(tmpdir(), "mallbots-crash-"));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 it("relays a committed outbox after the runtime is killed and restarted, with no request to the object", async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   // First run: commits happen but the immediate relay is skipped, as if the process died right after commit.
-  const first = await startSystem({ port, persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" }, stdio: "ignore", timeoutMs: 110_000 });
+  const first = await startSystem({ persistTo: stateDir, vars: { ...e2eVars, OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" }, stdio: "ignore", timeoutMs: 110_000 });
   let storeId: string;
   try {
-    const res = await fetch(`${base}/api/stores`, { method: "POST", body: JSON.stringify({ name: "Survivor", location: "Crash site" }) });
+    const res = await fetch(`http://127.0.0.1:${first.port}/api/stores`, { method: "POST", body: JSON.stringify({ name: "Survivor", location: "Crash site" }) });
     expect(res.status).toBe(200);
     storeId = ((await res.json()) as { id: string }).id;
   } finally {
@@ -24,7 +22,8 @@ it("relays a committed outbox after the runtime is killed and restarted, with no
   }
 
   // Second run: nobody touches the store; only its alarm can deliver the StoreCreated event.
-  const second = await startSystem({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore", timeoutMs: 110_000 });
+  const second = await startSystem({ persistTo: stateDir, vars: e2eVars, stdio: "ignore", timeoutMs: 110_000 });
+  const base = `http://127.0.0.1:${second.port}`;
   try {
     const listed = await waitFor(async () => {
       const body = (await (await fetch(`${base}/api/stores`)).json()) as { stores: { id: string; name: string }[] };

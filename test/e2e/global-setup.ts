@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -11,22 +10,11 @@ import { startSystem, stopSystem } from "../../scripts/local.mjs";
  */
 export const e2eVars = { QUEUE_RETRY_BASE_SECONDS: "0", LOG_LEVEL: "warn" };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 /** Starts the system the way `npm start` does (scripts/start.mjs: migrations, bundle, Miniflare) in a fresh state dir. */
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), "mallbots-e2e-"));
-  const port = await freePort();
-  const child = await startSystem({ port, persistTo: stateDir, vars: e2eVars, stdio: "ignore", timeoutMs: 120_000 });
-  project.provide("baseUrl", `http://127.0.0.1:${port}`);
+  const child = await startSystem({ persistTo: stateDir, vars: e2eVars, stdio: "ignore", timeoutMs: 120_000 });
+  project.provide("baseUrl", `http://127.0.0.1:${child.port}`);
   return async () => {
     await stopSystem(child);
     rmSync(stateDir, { recursive: true, force: true });

@@ -1,9 +1,8 @@
 import { execFile, type StdioOptions } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fireCron, quietEnv, root, startSystem, stopSystem } from "../../scripts/local.mjs";
-import { freePort } from "./global-setup";
 import { type Call, clientAt } from "./http";
 
 export { type Call, clientAt, Unexpected, waitFor } from "./http";
@@ -25,13 +24,12 @@ export interface OwnSystem {
 export async function startOwnSystem(vars: Record<string, string>, prefix = "mallbots-own-"): Promise<OwnSystem> {
   const stateDir = mkdtempSync(join(tmpdir(), prefix));
   try {
-    const port = await freePort();
     // MALLBOTS_E2E_LOG_DIR=<dir> keeps each own instance's output for debugging.
     const logDir = process.env.MALLBOTS_E2E_LOG_DIR;
-    const log = logDir ? openSync(join(logDir, `${prefix}${port}.log`), "w") : undefined;
+    const log = logDir ? openSync(join(logDir, `${basename(stateDir)}.log`), "w") : undefined;
     const stdio: StdioOptions = log === undefined ? "ignore" : ["ignore", log, log];
-    const child = await startSystem({ port, persistTo: stateDir, vars, stdio, timeoutMs: 110_000 });
-    const base = `http://127.0.0.1:${port}`;
+    const child = await startSystem({ persistTo: stateDir, vars, stdio, timeoutMs: 110_000 });
+    const base = `http://127.0.0.1:${child.port}`;
     return {
       base,
       call: clientAt(base),
