@@ -29,7 +29,7 @@ export const prices = {
 
 const counters = [
   "fetch", "queue", "scheduled", "doCalls", "doAlarms", "doStarts", "sqlRowsRead", "sqlRowsWritten", "alarmWrites",
-  "d1Queries", "d1RowsRead", "d1RowsWritten", "queueSent", "queueWriteOps", "queueReceived", "queueReadOps",
+  "d1Queries", "d1Requests", "d1RowsRead", "d1RowsWritten", "queueSent", "queueWriteOps", "queueReceived", "queueReadOps",
   "queueAcked", "queueDeleteOps", "queueRetried",
 ];
 
@@ -67,7 +67,7 @@ export function costOf(total, orders, { cpuMsPerOrder = null, cpuSource = "given
     row("DO SQLite rows read", total.sqlRowsRead, prices.sqlRowRead),
     row("DO SQLite rows written", total.sqlRowsWritten, prices.sqlRowWritten, "index updates included"),
     row("DO alarm writes", total.alarmWrites, prices.sqlRowWritten, "setAlarm/deleteAlarm, priced as a row written each"),
-    row("D1 rows read", total.d1RowsRead, prices.d1RowRead, `${per(total.d1Queries).toFixed(1)} statements`),
+    row("D1 rows read", total.d1RowsRead, prices.d1RowRead, `${per(total.d1Queries).toFixed(1)} statements in ${per(total.d1Requests).toFixed(1)} requests`),
     row("D1 rows written", total.d1RowsWritten, prices.d1RowWritten),
     row(
       "Queue operations",

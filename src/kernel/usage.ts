@@ -32,6 +32,8 @@ export interface UsageCounts {
   alarmWrites: number;
   /** D1 statements run and their `meta.rows_read` / `meta.rows_written`. */
   d1Queries: number;
+  /** D1 round trips: a statement run on its own, or a batch (not billed: a measure of overhead). */
+  d1Requests: number;
   d1RowsRead: number;
   d1RowsWritten: number;
   /** Messages given to queue producers, and the 64 KB operations they write. */
@@ -58,6 +60,7 @@ const zero = (): UsageCounts => ({
   sqlRowsWritten: 0,
   alarmWrites: 0,
   d1Queries: 0,
+  d1Requests: 0,
   d1RowsRead: 0,
   d1RowsWritten: 0,
   queueSent: 0,
@@ -199,6 +202,7 @@ const innerStatements = new WeakMap<object, D1PreparedStatement>();
 function meterStatement(statement: D1PreparedStatement): D1PreparedStatement {
   const all = async () => {
     const result = await statement.all();
+    counts.d1Requests++;
     countD1(result);
     return result;
   };
@@ -207,6 +211,7 @@ function meterStatement(statement: D1PreparedStatement): D1PreparedStatement {
     all,
     run: async () => {
       const result = await statement.run();
+      counts.d1Requests++;
       countD1(result);
       return result;
     },
@@ -227,6 +232,7 @@ function meterD1(db: D1Database): D1Database {
     prepare: (query: string) => meterStatement(db.prepare(query)),
     batch: async (statements: D1PreparedStatement[]) => {
       const results = await db.batch(statements.map((s) => innerStatements.get(s) ?? s));
+      counts.d1Requests++;
       for (const r of results) countD1(r);
       return results;
     },

@@ -114,6 +114,7 @@ describe("usage lines", () => {
     expect(line).toMatchObject({ entry: "queue", queue: 1, fetch: 0, queueReceived: 1, queueReadOps: 1, queueAcked: 1, queueDeleteOps: 1, queueRetried: 0 });
     expect(line!.d1RowsWritten).toBeGreaterThanOrEqual(1);
     expect(line!.d1Queries).toBe(4); // one batch: the projection rule's read, the insert, the stream and inbox rows
+    expect(line!.d1Requests).toBe(1);
   });
 
   it("count an object's alarm when it runs, and the alarm writes", async () => {

@@ -121,7 +121,7 @@ describe("D1", () => {
     await expect(env.DB.prepare("SELECT a").first("c")).rejects.toThrow("D1_COLUMN_NOTFOUND");
     await env.DB.batch([env.DB.prepare("INSERT x").bind(1), env.DB.prepare("INSERT y")]);
     expect(seen).toEqual(["all SELECT a", "all SELECT a", "all SELECT a", "batch INSERT x", "batch INSERT y"]);
-    expect(takeUsage()).toMatchObject({ d1Queries: 5, d1RowsRead: 25, d1RowsWritten: 5 });
+    expect(takeUsage()).toMatchObject({ d1Queries: 5, d1Requests: 4, d1RowsRead: 25, d1RowsWritten: 5 });
   });
 });
 
