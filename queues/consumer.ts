@@ -4,6 +4,7 @@ import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
 import { configureLog, describeError, log, logError, logInfo, type LogLevel } from "../src/kernel/log";
 import type { ContextHandlers } from "../src/kernel/messages";
 import type { Module } from "../src/kernel/module";
+import { withCoalescedD1 } from "./coalesce";
 import { deadLetterUpsert } from "./dead-letters";
 import { parseQueueName } from "./topology";
 
@@ -38,7 +39,8 @@ export async function consume<Env extends ConsumerEnv>(
     return;
   }
   // Messages about different aggregates run concurrently; those about one aggregate keep their order,
-  // which spares the projection rule needless gap repairs.
+  // which spares the projection rule needless gap repairs. Their D1 batches of one turn travel together.
+  const laneEnv = withCoalescedD1(env);
   const lanes = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
     const key = laneOf(message.body) ?? message.id;
@@ -46,7 +48,7 @@ export async function consume<Env extends ConsumerEnv>(
   }
   await Promise.all(
     [...lanes.values()].map(async (lane) => {
-      for (const message of lane) await handleOne(message, env, queue.context, handlers, queueRetryBaseSeconds);
+      for (const message of lane) await handleOne(message, laneEnv, queue.context, handlers, queueRetryBaseSeconds);
     }),
   );
   await pruneIfDue(env, queue.context, module?.database?.binding, now());

@@ -4,7 +4,7 @@ import type { Envelope } from "../../src/kernel/envelope";
 import { consume } from "../../queues/consumer";
 import { modules } from "../../src/modules";
 import worker from "../../src/index";
-import { capturingQueues, eventually, inObject, patchEnv, stubOf } from "./helpers";
+import { capturingQueues, countingBatches, eventually, inObject, patchEnv, stubOf } from "./helpers";
 
 const cause = { correlationId: "req", causationId: "req" };
 const day = 24 * 3600 * 1000;
@@ -79,6 +79,18 @@ describe("stores consumer", () => {
     expect(await storeRow(id)).toMatchObject({ name: "New", participating: 1, version: 3 });
     const streams = await env.STORES_DB.prepare("SELECT aggregate_name FROM streams WHERE id = ?").bind(id).all();
     expect(streams.results).toEqual([{ aggregate_name: "stores.Store" }]);
+  });
+
+  it("projects a batch's messages about different aggregates in one D1 round trip", async () => {
+    const stores = await Promise.all(["A", "B", "C"].map((name) => storeEvents([{ type: "CreateStore", name, location: "L" }])));
+    const batch = createMessageBatch(
+      "mallbots-stores",
+      stores.map(({ events }, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: events[0] })),
+    );
+    const counted = countingBatches(env.STORES_DB);
+    await consume(batch, { ...env, STORES_DB: counted.db }, modules);
+    expect(counted.batches).toHaveLength(1);
+    for (const [i, { id }] of stores.entries()) expect(await storeRow(id)).toMatchObject({ name: "ABC"[i], version: 1 });
   });
 
   it("keeps a removed product as a tombstone out of the catalog", async () => {

@@ -77,3 +77,16 @@ export function patchEnv(instance: AggregateObject<any, any, any>, patch: object
     holder.env = original;
   };
 }
+
+/** `db` with its batch() calls recorded (statement counts), to see how many round trips were made. */
+export function countingBatches(db: D1Database): { db: D1Database; batches: number[] } {
+  const batches: number[] = [];
+  const view = new Proxy(db, {
+    get(target, property) {
+      if (property === "batch") return (statements: D1PreparedStatement[]) => (batches.push(statements.length), target.batch(statements));
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: view, batches };
+}
