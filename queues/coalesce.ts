@@ -1,10 +1,13 @@
+import { firstOf, override } from "../src/kernel/bindings";
+
 type Call = { statements: D1PreparedStatement[]; resolve: (results: D1Result[]) => void; reject: (error: unknown) => void };
 
 /**
- * A view of `db` whose `batch()` calls made in one turn (before the microtasks run) travel as one batch:
- * one D1 round trip and one transaction for the messages of a queue batch that project at the same time.
- * Each caller gets its own results. A batch is atomic, so when the combined one fails nothing of it was
- * written, and every call runs again on its own and gets its own result or error, as if never combined.
+ * A view of `db` whose requests made in one turn (before the microtasks run) travel as one batch: one D1
+ * round trip and one transaction for the messages of a queue batch that read or project at the same
+ * time. A `batch()` call or a statement's `run()`, `all()` or `first()` is one request; each caller gets
+ * its own results. A batch is atomic, so when the combined one fails nothing of it was written, and every
+ * request runs again on its own and gets its own result or error, as if never combined.
  */
 export function coalescingD1(db: D1Database): D1Database {
   let pending: Call[] = [];
@@ -24,18 +27,25 @@ export function coalescingD1(db: D1Database): D1Database {
       at += call.statements.length;
     }
   };
+  const inner = new WeakMap<object, D1PreparedStatement>();
   const batch = (statements: D1PreparedStatement[]) =>
     new Promise<D1Result[]>((resolve, reject) => {
       if (pending.length === 0) queueMicrotask(flush);
-      pending.push({ statements, resolve, reject });
+      pending.push({ statements: statements.map((s) => inner.get(s) ?? s), resolve, reject });
     });
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === "batch") return batch;
-      const value = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  const statementView = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const one = async () => (await batch([statement]))[0]!;
+    const view = override(statement, {
+      bind: (...values: unknown[]) => statementView(statement.bind(...values)),
+      run: one,
+      all: one,
+      first: async (column?: string) => firstOf(await one(), column),
+      // raw() runs on its own
+    });
+    inner.set(view, statement);
+    return view;
+  };
+  return override(db, { batch, prepare: (query: string) => statementView(db.prepare(query)) });
 }
 
 const runAlone = (db: D1Database, call: Call) => db.batch(call.statements).then(call.resolve, call.reject);
@@ -43,7 +53,7 @@ const runAlone = (db: D1Database, call: Call) => db.batch(call.statements).then(
 const isD1 = (value: unknown): value is D1Database =>
   typeof value === "object" && value !== null && typeof (value as D1Database).prepare === "function" && typeof (value as D1Database).batch === "function";
 
-/** `env` with every D1 database coalescing its batches (a fresh view: one per queue batch). */
+/** `env` with every D1 database coalescing its requests (a fresh view: one per queue batch). */
 export function withCoalescedD1<Env extends object>(env: Env): Env {
   const out: Record<string, unknown> = { ...(env as Record<string, unknown>) };
   for (const [name, value] of Object.entries(env)) if (isD1(value)) out[name] = coalescingD1(value);

@@ -1,3 +1,5 @@
+import { firstOf, override } from "./bindings";
+
 /**
  * Usage metering for the cost bench (bench/cost.mjs, bench/README.md "Cost per 1,000 orders"): with
  * `USAGE_LOG = "true"` the isolate counts what Cloudflare bills — Worker invocations, Durable Object
@@ -157,17 +159,6 @@ export function meterObject<E extends object>(ctx: DurableObjectState, env: E & 
 
 // ---- bindings --------------------------------------------------------------------------------------
 
-/** A view of `target` whose `overrides` replace some members; the rest is the target's, bound to it. */
-function override<T extends object>(target: T, overrides: Record<PropertyKey, unknown>): T {
-  return new Proxy(target, {
-    get(t, p) {
-      if (Object.hasOwn(overrides, p)) return overrides[p as string];
-      const value = Reflect.get(t, p);
-      return typeof value === "function" ? value.bind(t) : value;
-    },
-  });
-}
-
 const meteredEnvs = new WeakMap<object, object>();
 
 /** The env with its D1 databases, queue producers and object namespaces metered (the same object while off). */
@@ -215,12 +206,7 @@ function meterStatement(statement: D1PreparedStatement): D1PreparedStatement {
       countD1(result);
       return result;
     },
-    first: async (column?: string) => {
-      const row = (await all()).results[0] as Record<string, unknown> | undefined;
-      if (column === undefined || !row) return row ?? null;
-      if (!Object.hasOwn(row, column)) throw new Error("D1_COLUMN_NOTFOUND");
-      return row[column];
-    },
+    first: async (column?: string) => firstOf(await all(), column),
     // raw() is not used by this code base; it is passed through uncounted
   });
   innerStatements.set(wrapped, statement);

@@ -51,6 +51,32 @@ describe("coalescingD1", () => {
     expect(await probe(fresh)).toEqual({ id: fresh });
   });
 
+  it("puts a statement's first(), all() and run() of the same turn into that batch too", async () => {
+    const counted = countingBatches(db());
+    const coalesced = coalescingD1(counted.db);
+    const id = crypto.randomUUID();
+    const [row, column, none, all, run, batch] = await Promise.all([
+      coalesced.prepare("SELECT 1 AS a, 2 AS b").first(),
+      coalesced.prepare("SELECT ?1 AS b").bind("bee").first("b"),
+      coalesced.prepare("SELECT id FROM coalesce_probe WHERE id = ?").bind(id).first(),
+      coalesced.prepare("SELECT 3 AS c UNION ALL SELECT 4").all(),
+      coalesced.prepare("INSERT INTO coalesce_probe (id) VALUES (?)").bind(id).run(),
+      coalesced.batch([coalesced.prepare("SELECT id FROM coalesce_probe WHERE id = ?").bind(id)]),
+    ]);
+    expect([row, column, none]).toEqual([{ a: 1, b: 2 }, "bee", null]);
+    expect(all.results).toEqual([{ c: 3 }, { c: 4 }]);
+    expect(run.meta.changes).toBe(1);
+    expect(batch[0]?.results).toEqual([{ id }]); // ran after the insert of the same turn
+    expect(counted.batches).toEqual([6]);
+  });
+
+  it("answers first() of an absent column as D1 does, without failing the others", async () => {
+    const coalesced = coalescingD1(db());
+    const results = await Promise.allSettled([coalesced.prepare("SELECT 1 AS a").first("z"), coalesced.prepare("SELECT 1 AS a").first("a")]);
+    expect(results[0]).toMatchObject({ status: "rejected", reason: new Error("D1_COLUMN_NOTFOUND") });
+    expect(results[1]).toEqual({ status: "fulfilled", value: 1 });
+  });
+
   it("sends calls of later turns on their own, and passes everything else through", async () => {
     const counted = countingBatches(db());
     const coalesced = coalescingD1(counted.db);

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import type { AggregateObject } from "../../objects/aggregate-object";
 import { contexts, queueBinding } from "../../queues/topology";
+import { override } from "../../src/kernel/bindings";
 import type { Envelope } from "../../src/kernel/envelope";
 
 /** Polls until `check` yields a value other than undefined (no fixed sleeps). */
@@ -81,12 +82,6 @@ export function patchEnv(instance: AggregateObject<any, any, any>, patch: object
 /** `db` with its batch() calls recorded (statement counts), to see how many round trips were made. */
 export function countingBatches(db: D1Database): { db: D1Database; batches: number[] } {
   const batches: number[] = [];
-  const view = new Proxy(db, {
-    get(target, property) {
-      if (property === "batch") return (statements: D1PreparedStatement[]) => (batches.push(statements.length), target.batch(statements));
-      const value = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: view, batches };
+  const batch = (statements: D1PreparedStatement[]) => (batches.push(statements.length), db.batch(statements));
+  return { db: override(db, { batch }), batches };
 }
