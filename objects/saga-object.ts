@@ -20,7 +20,6 @@ const causeOf = (message: Envelope): Cause => ({ correlationId: message.metadata
 
 const schema = `CREATE TABLE IF NOT EXISTS saga (id TEXT PRIMARY KEY, correlation_id TEXT NOT NULL, state TEXT NOT NULL)`;
 
-
 /**
  * One saga instance per id (SPEC §4): its state, outbox and inbox in this object's SQLite. Every
  * transition — the new state, the commands it sends and the inbox mark of the message that caused it —

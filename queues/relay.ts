@@ -4,7 +4,6 @@ import { type Context, queueBinding, type QueueBinding } from "./topology";
 
 export type QueueProducers = Record<QueueBinding, Queue | undefined>;
 
-
 /** One copy of a message for one destination queue. */
 export interface Delivery {
   envelope: Envelope;

@@ -34,7 +34,6 @@ export const orderNotFound = entityNotFound("order");
 const blank = (s: string) => s.trim() === "";
 const precondition = (message: string) => new DomainError(Code.FailedPrecondition, message);
 
-
 export const orderDecider: Decider<OrderCommand, OrderEvent, Order> = {
   initialState: (id) => ({ id, customerId: "", paymentId: "", shoppingId: "", invoiceId: "", items: [], status: "", version: 0 }),
 
