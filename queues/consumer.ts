@@ -39,7 +39,7 @@ export async function consume<Env extends ConsumerEnv>(
     return;
   }
   // Messages about different aggregates run concurrently; those about one aggregate keep their order,
-  // which spares the projection rule needless gap repairs. Their D1 batches of one turn travel together.
+  // which spares the projection rule needless gap repairs. Their D1 requests of one turn travel as one batch.
   const laneEnv = withCoalescedD1(env);
   const lanes = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
