@@ -4,7 +4,7 @@ import type { Env } from "../../src/env";
 import { lookupProduct } from "../../src/baskets/readmodel";
 import type { Envelope } from "../../src/kernel/envelope";
 import worker from "../../src/index";
-import { capturingQueues, eventually, inObject, patchEnv, stubOf } from "./helpers";
+import { capturingQueues, countingD1, eventually, inObject, patchEnv, stubOf } from "./helpers";
 
 /**
  * Baskets' store and product caches (SPEC §2.7, §3.2, §5.5) and the Customers' AuthorizeCustomer
@@ -114,38 +114,6 @@ function lookupEnv(options: { brokenProduct?: boolean } = {}) {
     STORE: store.namespace,
   } as unknown as Env;
   return { lookup, productCalls: product.counter, storeCalls: store.counter };
-}
-
-/** A D1 database whose round trips are counted: each batch, and each statement run on its own. */
-function countingDb(db: D1Database) {
-  const counter = { roundTrips: 0 };
-  const inner = new WeakMap<object, D1PreparedStatement>();
-  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
-    const run =
-      (method: "first" | "all" | "run" | "raw") =>
-      (...args: unknown[]) => {
-        counter.roundTrips++;
-        return (statement[method] as (...a: unknown[]) => unknown)(...args);
-      };
-    const wrapped = new Proxy(statement, {
-      get: (target, property) => {
-        if (property === "bind") return (...values: unknown[]) => counted(target.bind(...values));
-        if (property === "first" || property === "all" || property === "run" || property === "raw") return run(property);
-        const value = Reflect.get(target, property);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    inner.set(wrapped, statement);
-    return wrapped;
-  };
-  const wrapped = {
-    prepare: (query: string) => counted(db.prepare(query)),
-    batch: (statements: D1PreparedStatement[]) => {
-      counter.roundTrips++;
-      return db.batch(statements.map((s) => inner.get(s) ?? s));
-    },
-  };
-  return { db: wrapped as unknown as D1Database, counter };
 }
 
 /** A product added at price 1, then raised to 2, 3 and 4: its four events, v1 to v4. */
@@ -373,12 +341,12 @@ describe("baskets caches: out-of-order delivery converges by the projection rule
   it("takes one D1 round trip for the next version, an older one and a duplicate, and two for a gap", async () => {
     const { id, versions } = await priceHistory();
     const [v1, v2, v3, v4] = versions;
-    const counting = countingDb(env.BASKETS_DB);
+    const counting = countingD1(env.BASKETS_DB);
     const countedEnv = { ...env, BASKETS_DB: counting.db } as Env;
     const roundTrips = async (envelope: Envelope) => {
-      const before = counting.counter.roundTrips;
+      const before = counting.batches.length;
       expect((await toBaskets([envelope], countedEnv)).explicitAcks).toEqual(["m0"]);
-      return counting.counter.roundTrips - before;
+      return counting.batches.length - before;
     };
     expect(await roundTrips(v1)).toBe(1); // next version: read, apply, stream and inbox rows in one batch
     expect(await roundTrips(v1)).toBe(1); // the same message again: a duplicate

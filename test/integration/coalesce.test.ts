@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { coalescingD1 } from "../../queues/coalesce";
-import { countingBatches } from "./helpers";
+import { countingD1 } from "./helpers";
 
 const db = () => env.OPS_DB;
 const probe = (id: string) => db().prepare("SELECT id FROM coalesce_probe WHERE id = ?").bind(id).first();
@@ -13,7 +13,7 @@ describe("coalescingD1", () => {
   });
 
   it("runs the batches of one turn as one D1 batch, each caller getting its own results", async () => {
-    const counted = countingBatches(db());
+    const counted = countingD1(db());
     const coalesced = coalescingD1(counted.db);
     const [one, two] = await Promise.all([
       coalesced.batch([db().prepare("SELECT 1 AS a")]),
@@ -25,7 +25,7 @@ describe("coalescingD1", () => {
   });
 
   it("runs each call again on its own when the combined batch fails, so only the failing call fails", async () => {
-    const counted = countingBatches(db());
+    const counted = countingD1(db());
     const coalesced = coalescingD1(counted.db);
     const [good, bad] = [crypto.randomUUID(), crypto.randomUUID()];
     const results = await Promise.allSettled([
@@ -52,7 +52,7 @@ describe("coalescingD1", () => {
   });
 
   it("puts a statement's first(), all() and run() of the same turn into that batch too", async () => {
-    const counted = countingBatches(db());
+    const counted = countingD1(db());
     const coalesced = coalescingD1(counted.db);
     const id = crypto.randomUUID();
     const [row, column, none, all, run, batch] = await Promise.all([
@@ -78,7 +78,7 @@ describe("coalescingD1", () => {
   });
 
   it("sends calls of later turns on their own, and passes everything else through", async () => {
-    const counted = countingBatches(db());
+    const counted = countingD1(db());
     const coalesced = coalescingD1(counted.db);
     await coalesced.batch([db().prepare("SELECT 1")]);
     await coalesced.batch([db().prepare("SELECT 2")]);

@@ -4,7 +4,7 @@ import type { Envelope } from "../../src/kernel/envelope";
 import { consume } from "../../queues/consumer";
 import { modules } from "../../src/modules";
 import worker from "../../src/index";
-import { capturingQueues, countingBatches, eventually, inObject, patchEnv, stubOf } from "./helpers";
+import { capturingQueues, countingD1, eventually, inObject, patchEnv, stubOf } from "./helpers";
 
 const cause = { correlationId: "req", causationId: "req" };
 const day = 24 * 3600 * 1000;
@@ -87,7 +87,7 @@ describe("stores consumer", () => {
       "mallbots-stores",
       stores.map(({ events }, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: events[0] })),
     );
-    const counted = countingBatches(env.STORES_DB);
+    const counted = countingD1(env.STORES_DB);
     await consume(batch, { ...env, STORES_DB: counted.db }, modules);
     expect(counted.batches).toHaveLength(1);
     for (const [i, { id }] of stores.entries()) expect(await storeRow(id)).toMatchObject({ name: "ABC"[i], version: 1 });

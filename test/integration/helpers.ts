@@ -79,9 +79,27 @@ export function patchEnv(instance: AggregateObject<any, any, any>, patch: object
   };
 }
 
-/** `db` with its batch() calls recorded (statement counts), to see how many round trips were made. */
-export function countingBatches(db: D1Database): { db: D1Database; batches: number[] } {
+/**
+ * `db` with its round trips recorded: the statements of each `batch()`, and 1 for each statement run on its
+ * own (`first`, `all`, `run`, `raw`).
+ */
+export function countingD1(db: D1Database): { db: D1Database; batches: number[] } {
   const batches: number[] = [];
-  const batch = (statements: D1PreparedStatement[]) => (batches.push(statements.length), db.batch(statements));
-  return { db: override(db, { batch }), batches };
+  const inner = new WeakMap<object, D1PreparedStatement>();
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const once =
+      (method: "first" | "all" | "run" | "raw") =>
+      (...args: unknown[]) => (batches.push(1), (statement[method] as (...a: unknown[]) => unknown)(...args));
+    const view = override(statement, {
+      bind: (...values: unknown[]) => counted(statement.bind(...values)),
+      first: once("first"),
+      all: once("all"),
+      run: once("run"),
+      raw: once("raw"),
+    });
+    inner.set(view, statement);
+    return view;
+  };
+  const batch = (statements: D1PreparedStatement[]) => (batches.push(statements.length), db.batch(statements.map((s) => inner.get(s) ?? s)));
+  return { db: override(db, { prepare: (query: string) => counted(db.prepare(query)), batch }), batches };
 }
