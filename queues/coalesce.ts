@@ -1,4 +1,4 @@
-import { firstOf, override } from "../src/kernel/bindings";
+import { firstOf, isD1, override } from "../src/kernel/bindings";
 
 type Call = { statements: D1PreparedStatement[]; resolve: (results: D1Result[]) => void; reject: (error: unknown) => void };
 
@@ -49,9 +49,6 @@ export function coalescingD1(db: D1Database): D1Database {
 }
 
 const runAlone = (db: D1Database, call: Call) => db.batch(call.statements).then(call.resolve, call.reject);
-
-const isD1 = (value: unknown): value is D1Database =>
-  typeof value === "object" && value !== null && typeof (value as D1Database).prepare === "function" && typeof (value as D1Database).batch === "function";
 
 /** `env` with every D1 database coalescing its requests (a fresh view: one per queue batch). */
 export function withCoalescedD1<Env extends object>(env: Env): Env {

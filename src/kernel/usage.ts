@@ -1,4 +1,4 @@
-import { firstOf, override } from "./bindings";
+import { firstOf, isD1, override } from "./bindings";
 
 /**
  * Usage metering for the cost bench (bench/cost.mjs, bench/README.md "Cost per 1,000 orders"): with
@@ -170,7 +170,7 @@ export function meterEnv<E extends object>(env: E): E {
     for (const [name, value] of Object.entries(env)) {
       if (value === null || typeof value !== "object") continue;
       const b = value as Record<string, unknown>;
-      if (typeof b.prepare === "function" && typeof b.batch === "function") out[name] = meterD1(value as D1Database);
+      if (isD1(value)) out[name] = meterD1(value);
       else if (typeof b.sendBatch === "function") out[name] = meterQueue(value as Queue);
       else if (typeof b.idFromName === "function") out[name] = meterNamespace(value as DurableObjectNamespace);
     }
