@@ -56,6 +56,16 @@ const outboxSchema = [
   `CREATE INDEX IF NOT EXISTS inbox_received ON inbox (received_at)`,
 ].join(";\n");
 
+const markSent = "UPDATE outbox_deliveries SET sent_at = ? WHERE message_id = ? AND destination = ?";
+/** A row is sent once each of its copies was taken or dead-lettered; its attempts are its copies' highest. */
+const settleRow = `UPDATE outbox SET attempts = (SELECT MAX(attempts) FROM outbox_deliveries WHERE message_id = ?1),
+     sent_at = CASE WHEN EXISTS (SELECT 1 FROM outbox_deliveries
+       WHERE message_id = ?1 AND sent_at IS NULL AND dead_lettered_at IS NULL) THEN NULL ELSE ?2 END
+   WHERE message_id = ?1`;
+const deliveryKey = (messageId: string, destination: string) => `${messageId}\n${destination}`;
+/** Excludes the copies whose sent mark waits in memory; `param` binds a JSON array of their `deliveryKey`s. */
+const notDelivered = (param: string) => `NOT EXISTS (SELECT 1 FROM json_each(${param}) WHERE value = d.message_id || char(10) || d.destination)`;
+
 type DueDelivery = {
   message_id: string;
   destination: string;
@@ -84,6 +94,12 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   private relaying: Promise<void> | null = null;
   private relayAgain = false;
   private prunedAt = -Infinity;
+  /**
+   * Copies delivered whose sent mark waits for this object's next commit (see `defersSentMark`), by
+   * `deliveryKey`; `recording` holds the keys the commit in progress writes.
+   */
+  private readonly delivered = new Map<string, { messageId: string; destination: string; at: string }>();
+  private recording: string[] = [];
   /** The clock of the relay and of pruning (epoch ms); tests replace it to age rows and skip backoff. */
   protected clock: () => number = () => Date.now();
 
@@ -115,12 +131,22 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
 
   /**
    * Writes messages to the outbox, one delivery per destination, and arms the alarm no later than
-   * `wakeBy` (default: the relay's safety delay). Call inside `transactionSync`; after the commit call
-   * `committed` with its result. A message with no destination is written as sent.
+   * `wakeBy` (default: the relay's safety delay). Also records the sent marks that waited for a commit.
+   * Call inside `transactionSync`; after the commit call `committed` with its result. A message with no
+   * destination is written as sent.
    */
   protected writeOutbox(messages: readonly OutboxMessage[], wakeBy?: number): number | null {
     const sql = this.ctx.storage.sql;
     const now = this.clock();
+    this.recording = [...this.delivered.keys()];
+    if (this.recording.length > 0) {
+      const rows = new Map<string, string>();
+      for (const m of this.delivered.values()) {
+        sql.exec(markSent, m.at, m.messageId, m.destination);
+        rows.set(m.messageId, m.at);
+      }
+      for (const [messageId, at] of rows) sql.exec(settleRow, messageId, at);
+    }
     let deliveries = 0;
     for (const m of messages) {
       sql.exec(
@@ -163,6 +189,8 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
    * settled now rather than left to fire. A running relay settles it when it ends.
    */
   protected committed(alarmArmedAt: number | null, wroteMessages: boolean): void {
+    for (const key of this.recording) this.delivered.delete(key);
+    this.recording = [];
     if (alarmArmedAt !== null) this.alarmAt = alarmArmedAt;
     this.pruneIfDue();
     if (wroteMessages) {
@@ -241,10 +269,11 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
         .exec<DueDelivery>(
           `SELECT d.message_id, d.destination, d.attempts, d.last_error, o.name, o.payload, o.metadata, o.occurred_at
            FROM outbox o JOIN outbox_deliveries d ON d.message_id = o.message_id
-           WHERE o.sent_at IS NULL AND d.sent_at IS NULL AND d.dead_lettered_at IS NULL AND d.retry_at <= ?
-           ORDER BY o.occurred_at, o.rowid, d.destination LIMIT ?`,
+           WHERE o.sent_at IS NULL AND d.sent_at IS NULL AND d.dead_lettered_at IS NULL AND d.retry_at <= ?1 AND ${notDelivered("?3")}
+           ORDER BY o.occurred_at, o.rowid, d.destination LIMIT ?2`,
           this.clock(),
           relayBatch,
+          this.deliveredKeys(),
         )
         .toArray();
       if (due.length === 0) break;
@@ -253,8 +282,9 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     }
     const { at, unsent } = sql
       .exec<{ at: number | null; unsent: number }>(
-        `SELECT (SELECT MIN(retry_at) FROM outbox_deliveries WHERE sent_at IS NULL AND dead_lettered_at IS NULL) AS at,
+        `SELECT (SELECT MIN(retry_at) FROM outbox_deliveries d WHERE sent_at IS NULL AND dead_lettered_at IS NULL AND ${notDelivered("?1")}) AS at,
            EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL) AS unsent`,
+        this.deliveredKeys(),
       )
       .one();
     if (at === null) return this.settleAlarm(unsent === 1);
@@ -272,7 +302,6 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
       }
       return e;
     };
-    const key = (messageId: string, destination: string) => `${messageId}\n${destination}`;
     const policy = (d: DueDelivery) => this.deliveryPolicy(envelopeOf(d));
     // a copy whose dead letter could not be stored before is not sent again, only dead-lettered
     const toSend = due
@@ -289,12 +318,12 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
         ),
       ),
     ]);
-    const failures = new Map([...queued, ...handed.filter((f) => f !== null)].map((f) => [key(f.messageId, f.destination), f.error]));
+    const failures = new Map([...queued, ...handed.filter((f) => f !== null)].map((f) => [deliveryKey(f.messageId, f.destination), f.error]));
     const at = new Date(this.clock()).toISOString();
     const outcomes = await Promise.all(
       due.map(async (d): Promise<Outcome> => {
         const limit = policy(d).attempts;
-        const sendError = d.attempts < limit ? failures.get(key(d.message_id, d.destination)) : d.last_error;
+        const sendError = d.attempts < limit ? failures.get(deliveryKey(d.message_id, d.destination)) : d.last_error;
         if (sendError === undefined) return { kind: "sent" };
         const attempts = Math.min(d.attempts + 1, limit);
         if (attempts < limit) return { kind: "retry", attempts, error: sendError };
@@ -304,11 +333,17 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     );
     const now = this.clock();
     const sql = this.ctx.storage.sql;
+    const deferred = due.map((d, i) => outcomes[i]!.kind === "sent" && this.defersSentMark(envelopeOf(d)));
+    due.forEach((d, i) => {
+      if (deferred[i]) this.delivered.set(deliveryKey(d.message_id, d.destination), { messageId: d.message_id, destination: d.destination, at });
+    });
+    if (deferred.every(Boolean)) return;
     this.ctx.storage.transactionSync(() => {
       due.forEach((d, i) => {
         const outcome = outcomes[i]!;
+        if (deferred[i]) return;
         if (outcome.kind === "sent") {
-          sql.exec("UPDATE outbox_deliveries SET sent_at = ? WHERE message_id = ? AND destination = ?", at, d.message_id, d.destination);
+          sql.exec(markSent, at, d.message_id, d.destination);
           return;
         }
         // a dead letter that could not be stored is tried again a minute later
@@ -324,16 +359,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
           d.destination,
         );
       });
-      for (const messageId of new Set(due.map((d) => d.message_id))) {
-        sql.exec(
-          `UPDATE outbox SET attempts = (SELECT MAX(attempts) FROM outbox_deliveries WHERE message_id = ?1),
-             sent_at = CASE WHEN EXISTS (SELECT 1 FROM outbox_deliveries
-               WHERE message_id = ?1 AND sent_at IS NULL AND dead_lettered_at IS NULL) THEN NULL ELSE ?2 END
-           WHERE message_id = ?1`,
-          messageId,
-          at,
-        );
-      }
+      for (const messageId of new Set(due.filter((_, i) => !deferred[i]).map((d) => d.message_id))) sql.exec(settleRow, messageId, at);
     });
   }
 
@@ -377,6 +403,19 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     this.alarmAt = wanted;
     if (wanted === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(wanted);
+  }
+
+  /**
+   * Whether the sent mark of a delivered copy may wait for this object's next commit instead of taking a
+   * commit of its own: true only where a next commit is sure to come soon (a saga awaiting that command's
+   * reply). Should the object be evicted first, the copy is sent again and the receiver's inbox absorbs it.
+   */
+  protected defersSentMark(_envelope: Envelope): boolean {
+    return false;
+  }
+
+  private deliveredKeys(): string {
+    return JSON.stringify([...this.delivered.keys()]);
   }
 
   /** When the subclass next needs its alarm, apart from the relay (null: never). */

@@ -78,6 +78,11 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
     });
   }
 
+  /** The awaited command's reply commits soon, and records the command's sent mark with it. */
+  protected override defersSentMark(envelope: Envelope): boolean {
+    return this.load()?.state.awaiting?.commandId === envelope.id;
+  }
+
   protected override nextWake(): number | null {
     return this.load()?.state.awaiting?.deadline ?? null;
   }

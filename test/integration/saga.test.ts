@@ -274,6 +274,34 @@ describe("replies", () => {
     expect(await runDurableObjectAlarm(sagaStub(o.orderId))).toBe(false);
   });
 
+  it("records an awaited command's sent mark in its reply's commit, and resends it only if the object lost the mark", async () => {
+    const o = await controlledSaga();
+    const authorize = await lastCommand(o.orderId);
+    const sentCopies = (id: string) => o.captured.sent("customers").filter((m) => m.id === id).length;
+    const sentAtOf = async (id: string) => (await outboxOf(env.CREATE_ORDER_SAGA, o.orderId)).find((r) => r.envelope.id === id)!.sentAt;
+    await eventually(async () => (sentCopies(authorize.id) === 1 ? true : undefined));
+    // delivered, but no commit of its own: the mark waits for the reply
+    expect(await sentAtOf(authorize.id)).toBeNull();
+    // an alarm meanwhile neither resends it nor re-arms for it (it stays due only at the deadline)
+    expect(await runDurableObjectAlarm(sagaStub(o.orderId))).toBe(true);
+    expect(sentCopies(authorize.id)).toBe(1);
+    const alarm = await inObject(sagaStub(o.orderId), (_, state) => state.storage.getAlarm());
+    expect(alarm).toBe((await sagaOf(o.orderId)).awaiting!.deadline);
+
+    // the reply's commit records it, and the next command's mark waits in turn
+    const createList = await succeed(o.orderId);
+    expect(await sentAtOf(authorize.id)).not.toBeNull();
+    await eventually(async () => (o.captured.sent("depot").some((m) => m.id === createList.id) ? true : undefined));
+    expect(await sentAtOf(createList.id)).toBeNull();
+
+    // an object that lost its marks (evicted, crashed) sends the command again at its next alarm
+    await inObject(sagaStub(o.orderId), (instance) => (instance as unknown as { delivered: Map<string, unknown> }).delivered.clear());
+    expect(await runDurableObjectAlarm(sagaStub(o.orderId))).toBe(true);
+    expect(o.captured.sent("depot").filter((m) => m.id === createList.id)).toHaveLength(2);
+    await succeed(o.orderId);
+    expect(await sentAtOf(createList.id)).not.toBeNull();
+  });
+
   it("applies a duplicate reply once: one advance, one next command", async () => {
     const o = await controlledSaga();
     const authorize = await lastCommand(o.orderId);
@@ -529,8 +557,10 @@ describe("step timeout (alarm)", () => {
     const cancel = await lastCommand(o.orderId);
     expect(cancel).toMatchObject({ name: "depotapi.CancelShoppingListCommand", payload: { id: list } });
     expect(saga.awaiting!.commandId).toBe(cancel.id);
-    // the compensation was relayed by the alarm
+    // the timeout's commit recorded the overdue command as sent; the compensation was relayed by the alarm
+    expect((await outboxOf(env.CREATE_ORDER_SAGA, o.orderId)).find((r) => r.envelope.id === confirm.id)!.sentAt).not.toBeNull();
     await eventually(async () => (o.captured.sent("depot").some((m) => m.id === cancel.id) ? true : undefined));
+    expect(o.captured.sent("payments").filter((m) => m.id === confirm.id)).toHaveLength(1);
 
     // R4: the late ConfirmPayment reply is stale
     await toSaga(replyTo(confirm, "SUCCESS"));
