@@ -138,15 +138,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
   protected writeOutbox(messages: readonly OutboxMessage[], wakeBy?: number): number | null {
     const sql = this.ctx.storage.sql;
     const now = this.clock();
-    this.recording = [...this.delivered.keys()];
-    if (this.recording.length > 0) {
-      const rows = new Map<string, string>();
-      for (const m of this.delivered.values()) {
-        sql.exec(markSent, m.at, m.messageId, m.destination);
-        rows.set(m.messageId, m.at);
-      }
-      for (const [messageId, at] of rows) sql.exec(settleRow, messageId, at);
-    }
+    this.recordDelivered();
     let deliveries = 0;
     for (const m of messages) {
       sql.exec(
@@ -169,6 +161,18 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     // Armed inside the transaction: a crash right after the commit still relays, with no further request.
     void this.ctx.storage.setAlarm(wanted);
     return wanted;
+  }
+
+  /** Writes the sent marks that waited in memory; `committed` forgets them once the commit holds. */
+  private recordDelivered(): void {
+    const sql = this.ctx.storage.sql;
+    this.recording = [...this.delivered.keys()];
+    const rows = new Map<string, string>();
+    for (const m of this.delivered.values()) {
+      sql.exec(markSent, m.at, m.messageId, m.destination);
+      rows.set(m.messageId, m.at);
+    }
+    for (const [messageId, at] of rows) sql.exec(settleRow, messageId, at);
   }
 
   protected markInbox(mark: InboxMark, result: Result<unknown>, at: string): void {
@@ -333,9 +337,10 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     );
     const now = this.clock();
     const sql = this.ctx.storage.sql;
-    const deferred = due.map((d, i) => outcomes[i]!.kind === "sent" && this.defersSentMark(envelopeOf(d)));
-    due.forEach((d, i) => {
-      if (deferred[i]) this.delivered.set(deliveryKey(d.message_id, d.destination), { messageId: d.message_id, destination: d.destination, at });
+    const deferred = due.map((d, i) => {
+      if (outcomes[i]!.kind !== "sent" || !this.defersSentMark(envelopeOf(d))) return false;
+      this.delivered.set(deliveryKey(d.message_id, d.destination), { messageId: d.message_id, destination: d.destination, at });
+      return true;
     });
     if (deferred.every(Boolean)) return;
     this.ctx.storage.transactionSync(() => {
