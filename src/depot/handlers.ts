@@ -7,6 +7,7 @@ import { rowProjector } from "../kernel/projection";
 import { settleCommand } from "../kernel/replies";
 import { storesApi } from "../stores/contract";
 import { depotCommands, depotDomain } from "./contract";
+import type { StopsLookup } from "./domain";
 import {
   board,
   insertList,
@@ -50,13 +51,19 @@ export const depotHandlers: ContextHandlers<Env> = {
     updateListStatus(db, id, v, m.occurredAt, "canceled"),
   ),
 
-  // saga commands; a list created by the saga has the command's message id (SPEC §2.1). The inbox is
-  // checked before the stops are looked up, so a redelivered command is answered without lookups.
+  // saga commands; a list created by the saga has the command's message id (SPEC §2.1). `handle()`
+  // answers a redelivered command from its inbox, whatever the lookups found; should the lookups fail,
+  // the inbox is asked first, so a command already handled is not retried for a lookup it does not need.
   "depotapi.CreateShoppingListCommand": on(depotCommands["depotapi.CreateShoppingListCommand"], async (env, m, handler) => {
     const list = aggregate(env.SHOPPING_LIST, m.id);
-    const recorded = unwrap(await list.recorded(handler, m.id));
-    if (recorded) return settleCommand({ ...recorded, duplicate: true });
-    const stops = await resolveStops(env, m.payload.items, { correlationId: m.metadata.correlationId, causationId: m.id });
+    let stops: StopsLookup;
+    try {
+      stops = await resolveStops(env, m.payload.items, { correlationId: m.metadata.correlationId, causationId: m.id });
+    } catch (error) {
+      const recorded = unwrap(await list.recorded(handler, m.id));
+      if (recorded) return settleCommand({ ...recorded, duplicate: true });
+      throw error;
+    }
     return settleCommand(
       await list.handle(handler, m, { type: "CreateShoppingList", orderId: m.payload.orderId, itemCount: m.payload.items.length, stops }),
     );

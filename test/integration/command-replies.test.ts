@@ -222,7 +222,34 @@ describe("depotapi.CreateShoppingListCommand (mallbots-depot)", () => {
     });
   });
 
-  it("acknowledges a redelivered command from the inbox before any store or product lookup", async () => {
+  it("calls the new list object once for a first delivery: handle() alone, no inbox probe before it", async () => {
+    const { store, product } = await newCatalog();
+    const captured = capturingQueues();
+    const orderId = uuid();
+    const command = sagaCommand("depotapi.CreateShoppingListCommand", { orderId, items: [{ productId: product, storeId: store, quantity: 1 }] }, orderId);
+    await captureFrom(env.SHOPPING_LIST, command.id, captured);
+    const calls: string[] = [];
+    const namespace = env.SHOPPING_LIST;
+    const counting = {
+      idFromName: (name: string) => namespace.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = namespace.get(id) as unknown as Record<string, (...args: unknown[]) => unknown>;
+        return new Proxy(stub, { get: (_, method: string) => (...args: unknown[]) => (calls.push(method), stub[method]!(...args)) });
+      },
+    };
+    const batch = createMessageBatch("mallbots-depot", [{ id: "m0", timestamp: new Date(), attempts: 1, body: command }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, SHOPPING_LIST: counting } as unknown as typeof env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["m0"]);
+    expect(calls).toEqual(["handle"]);
+    await expectOneReply(env.SHOPPING_LIST, command.id, captured, command, {
+      name: "depotapi.CreatedShoppingListReply",
+      payload: { id: command.id },
+      outcome: "SUCCESS",
+    });
+  });
+
+  it("acknowledges a redelivered command from the inbox while every store and product lookup fails", async () => {
     const { store, product } = await newCatalog();
     const captured = capturingQueues();
     const orderId = uuid();
