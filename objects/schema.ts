@@ -4,12 +4,16 @@
  * outbox backfill each time costs more than the one lookup that proves it was done.
  */
 export function ensureSchema(sql: SqlStorage, script: string): void {
-  const fingerprint = `${script.length}:${hash(script)}`;
+  let fingerprint = fingerprints.get(script);
+  if (fingerprint === undefined) fingerprints.set(script, (fingerprint = `${script.length}:${hash(script)}`));
   if (applied(sql, fingerprint)) return;
   sql.exec(script);
   sql.exec("CREATE TABLE IF NOT EXISTS schema_applied (fingerprint TEXT PRIMARY KEY)");
   sql.exec("INSERT OR IGNORE INTO schema_applied (fingerprint) VALUES (?)", fingerprint);
 }
+
+/** Each object class's script, hashed once per isolate rather than on every construction. */
+const fingerprints = new Map<string, string>();
 
 /** Whether the script with this fingerprint has run here; a new storage has no schema_applied table yet. */
 function applied(sql: SqlStorage, fingerprint: string): boolean {
