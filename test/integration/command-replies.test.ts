@@ -182,6 +182,16 @@ describe("customersapi.AuthorizeCustomer (mallbots-customers)", () => {
 // ---- depot -------------------------------------------------------------------------------------
 
 describe("depotapi.CreateShoppingListCommand (mallbots-depot)", () => {
+  /** A command for one item of a new catalog; the list object it creates relays into `captured`. */
+  async function oneItemListCommand() {
+    const { store, product } = await newCatalog();
+    const captured = capturingQueues();
+    const orderId = uuid();
+    const command = sagaCommand("depotapi.CreateShoppingListCommand", { orderId, items: [{ productId: product, storeId: store, quantity: 1 }] }, orderId);
+    await captureFrom(env.SHOPPING_LIST, command.id, captured);
+    return { command, captured };
+  }
+
   it("creates the list with the command's message id and answers one CreatedShoppingListReply {id}", async () => {
     const { store, product } = await newCatalog();
     const other = await newCatalog();
@@ -223,11 +233,7 @@ describe("depotapi.CreateShoppingListCommand (mallbots-depot)", () => {
   });
 
   it("calls the new list object once for a first delivery: handle() alone, no inbox probe before it", async () => {
-    const { store, product } = await newCatalog();
-    const captured = capturingQueues();
-    const orderId = uuid();
-    const command = sagaCommand("depotapi.CreateShoppingListCommand", { orderId, items: [{ productId: product, storeId: store, quantity: 1 }] }, orderId);
-    await captureFrom(env.SHOPPING_LIST, command.id, captured);
+    const { command, captured } = await oneItemListCommand();
     const calls: string[] = [];
     const namespace = env.SHOPPING_LIST;
     const counting = {
@@ -250,11 +256,7 @@ describe("depotapi.CreateShoppingListCommand (mallbots-depot)", () => {
   });
 
   it("acknowledges a redelivered command from the inbox while every store and product lookup fails", async () => {
-    const { store, product } = await newCatalog();
-    const captured = capturingQueues();
-    const orderId = uuid();
-    const command = sagaCommand("depotapi.CreateShoppingListCommand", { orderId, items: [{ productId: product, storeId: store, quantity: 1 }] }, orderId);
-    await captureFrom(env.SHOPPING_LIST, command.id, captured);
+    const { command, captured } = await oneItemListCommand();
     expect((await deliver("mallbots-depot", [command])).explicitAcks).toEqual(["m0"]);
     // the depot's database and the Stores objects fail from now on: a lookup would fail the message
     const refuse = () => {
