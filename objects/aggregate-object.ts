@@ -12,11 +12,15 @@ import { type InboxMark, type KernelEnv, OutboxObject } from "./outbox-object";
 
 export type { KernelEnv } from "./outbox-object";
 
-/** What one command commits: its events, the replies it sends, and the inbox mark of the message that carried it. */
+/**
+ * What one command commits: its events, the replies it sends (taken back by the caller with
+ * `replyToCaller`, else relayed), and the inbox mark of the message that carried it.
+ */
 export interface Change<E> {
   events: readonly E[];
   replies?: readonly Reply[];
-  inbox?: { mark: InboxMark; result: Result<unknown> };
+  replyToCaller?: boolean;
+  inbox?: { mark: InboxMark; result: HandleResult<{ version: number }> };
 }
 
 /**
@@ -49,7 +53,7 @@ export abstract class AggregateObject<
   async execute(id: string, command: C, cause: Cause): Promise<Result<{ version: number }>> {
     try {
       const state = this.load(id).state;
-      const version = this.commit(state, { events: this.type.decider.decide(command, state) }, cause);
+      const { version } = this.commit(state, { events: this.type.decider.decide(command, state) }, cause);
       return ok({ version });
     } catch (error) {
       return this.failure(error, cause);
@@ -59,15 +63,17 @@ export abstract class AggregateObject<
   /**
    * A command that arrived as a message. The inbox mark (message id, handler) commits with its effects,
    * so a redelivery returns the recorded result and changes nothing. A command that carries a reply
-   * channel is answered in the same transaction (SPEC §4.3); without one, a rule violation is returned
-   * unrecorded so the consumer retries it.
+   * channel is answered in the same transaction (SPEC §4.3), and its reply is recorded with the result;
+   * with `replyToCaller` the reply is handed back in the result (a redelivery's too) instead of relayed.
+   * Without a reply channel, a rule violation is returned unrecorded so the consumer retries it.
    */
-  async handle(id: string, handler: string, message: Envelope, command: C): Promise<HandleResult<{ version: number }>> {
+  async handle(id: string, handler: string, message: Envelope, command: C, replyToCaller = false): Promise<HandleResult<{ version: number }>> {
     const cause = { correlationId: message.metadata.correlationId, causationId: message.id };
     const mark = { messageId: message.id, handler };
+    const answer = ({ reply, ...result }: HandleResult<{ version: number }>) => (replyToCaller && reply ? { ...result, reply } : result);
     try {
       const recorded = this.recordedResult<{ version: number }>(mark);
-      if (recorded) return { ...recorded, duplicate: true };
+      if (recorded) return answer({ ...recorded, duplicate: true });
       const state = this.load(id).state;
       let events: E[];
       try {
@@ -75,13 +81,12 @@ export abstract class AggregateObject<
       } catch (error) {
         if (!(error instanceof DomainError) || !expectsReply(message)) throw error;
         const result: HandleResult<never> = { ok: false, error: error.toInfo(), replied: true };
-        this.commit(state, { events: [], replies: [replyTo(message, { ok: false, error: error.toInfo() })], inbox: { mark, result } }, cause);
-        return result;
+        const replies = [replyTo(message, { ok: false, error: error.toInfo() })];
+        return answer(this.commit(state, { events: [], replies, replyToCaller, inbox: { mark, result } }, cause).inboxResult!);
       }
       const replies = expectsReply(message) ? [replyTo(message, { ok: true, reply: this.type.successReply?.(command, state) })] : [];
       const result = ok({ version: state.version + events.length });
-      this.commit(state, { events, replies, inbox: { mark, result } }, cause);
-      return result;
+      return answer(this.commit(state, { events, replies, replyToCaller, inbox: { mark, result } }, cause).inboxResult!);
     } catch (error) {
       return this.failure(error, cause);
     }
@@ -130,19 +135,25 @@ export abstract class AggregateObject<
     return this.loaded;
   }
 
-  /** One transaction: events at the expected version, a due snapshot, the outbox and the inbox mark; then the relay. */
-  private commit(before: S, change: Change<E>, cause: Cause): number {
-    if (change.events.length === 0 && !change.replies?.length && !change.inbox) return before.version;
+  /**
+   * One transaction: events at the expected version, a due snapshot, the outbox and the inbox mark (its
+   * result with the reply, if any); then the relay. Returns the new version and the recorded result.
+   */
+  private commit(before: S, change: Change<E>, cause: Cause): { version: number; inboxResult?: HandleResult<{ version: number }> } {
+    if (change.events.length === 0 && !change.replies?.length && !change.inbox) return { version: before.version };
     const occurredAt = nowIso();
     const plan = planCommit(this.type, before, change, { cause, occurredAt, newId, routing: topology });
+    const reply = plan.outbox.find((m) => m.envelope.metadata.REPLY_OUTCOME !== undefined);
+    const outbox = change.replyToCaller ? plan.outbox.map((m) => (m === reply ? { ...m, deliveredByCaller: true } : m)) : plan.outbox;
+    const inboxResult = change.inbox && (reply ? { ...change.inbox.result, reply: reply.envelope } : change.inbox.result);
     const every = readConfig(this.env).snapshotEvery;
     let alarm: number | null = null;
     try {
       this.ctx.storage.transactionSync(() => {
         this.store.append(before.version, plan.appended, cause, occurredAt);
         if (snapshotDue(before.version, plan.state.version, every)) this.store.saveSnapshot(this.type.snapshotName, plan.state, occurredAt);
-        alarm = this.writeOutbox(plan.outbox);
-        if (change.inbox) this.markInbox(change.inbox.mark, change.inbox.result, occurredAt);
+        alarm = this.writeOutbox(outbox);
+        if (change.inbox) this.markInbox(change.inbox.mark, inboxResult!, occurredAt);
       });
     } catch (error) {
       this.loaded = null; // reload on the next request
@@ -156,8 +167,8 @@ export abstract class AggregateObject<
       createdAt: appended && before.version === 0 ? occurredAt : loaded.createdAt,
       updatedAt: appended ? occurredAt : loaded.updatedAt,
     };
-    this.committed(alarm, plan.outbox.length > 0);
-    return plan.state.version;
+    this.committed(alarm, outbox.some((m) => !m.deliveredByCaller));
+    return { version: plan.state.version, inboxResult };
   }
 
   private failure(error: unknown, cause?: Cause): Result<never> {

@@ -133,7 +133,7 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
    * Writes messages to the outbox, one delivery per destination, and arms the alarm no later than
    * `wakeBy` (default: the relay's safety delay). Also records the sent marks that waited for a commit.
    * Call inside `transactionSync`; after the commit call `committed` with its result. A message with no
-   * destination is written as sent.
+   * destination, or one its caller took back, is written as sent.
    */
   protected writeOutbox(messages: readonly OutboxMessage[], wakeBy?: number): number | null {
     const sql = this.ctx.storage.sql;
@@ -149,8 +149,9 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
         JSON.stringify(m.envelope.metadata),
         m.envelope.occurredAt,
         JSON.stringify(m.destinations),
-        m.destinations.length === 0 ? new Date(now).toISOString() : null,
+        m.destinations.length === 0 || m.deliveredByCaller ? new Date(now).toISOString() : null,
       );
+      if (m.deliveredByCaller) continue;
       for (const d of m.destinations) {
         sql.exec("INSERT INTO outbox_deliveries (message_id, destination) VALUES (?, ?)", m.envelope.id, d);
         deliveries++;
@@ -311,15 +312,20 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     const toSend = due
       .filter((d) => d.attempts < policy(d).attempts)
       .map((d) => ({ envelope: envelopeOf(d), destination: d.destination, attempt: d.attempts + 1, direct: travelsDirect(this.env, envelopeOf(d)) }));
+    // copies whose reply came back with the call and whose sent mark that reply's commit recorded
+    const answered = new Set<string>();
     const [queued, handed] = await Promise.all([
       sendToQueues(this.env, toSend.filter((d) => !d.direct)),
       Promise.all(
-        toSend.filter((d) => d.direct).map((d) =>
-          deliverDirect(this.env, d.destination, d.envelope, d.attempt).then(
-            () => null,
-            (error: unknown) => ({ messageId: d.envelope.id, destination: d.destination, error: describeError(error) }),
-          ),
-        ),
+        toSend.filter((d) => d.direct).map(async (d) => {
+          try {
+            const reply = await deliverDirect(this.env, d.destination, d.envelope, d.attempt, this.takesReplyBack(d.envelope));
+            if (reply && (await this.answeredBy(d.envelope.id, d.destination, reply))) answered.add(deliveryKey(d.envelope.id, d.destination));
+            return null;
+          } catch (error) {
+            return { messageId: d.envelope.id, destination: d.destination, error: describeError(error) };
+          }
+        }),
       ),
     ]);
     const failures = new Map([...queued, ...handed.filter((f) => f !== null)].map((f) => [deliveryKey(f.messageId, f.destination), f.error]));
@@ -338,8 +344,11 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
     const now = this.clock();
     const sql = this.ctx.storage.sql;
     const deferred = due.map((d, i) => {
-      if (outcomes[i]!.kind !== "sent" || !this.defersSentMark(envelopeOf(d))) return false;
-      this.delivered.set(deliveryKey(d.message_id, d.destination), { messageId: d.message_id, destination: d.destination, at });
+      if (outcomes[i]!.kind !== "sent") return false;
+      const key = deliveryKey(d.message_id, d.destination);
+      if (answered.has(key)) return true;
+      if (!this.defersSentMark(envelopeOf(d))) return false;
+      this.delivered.set(key, { messageId: d.message_id, destination: d.destination, at });
       return true;
     });
     if (deferred.every(Boolean)) return;
@@ -417,6 +426,34 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
    */
   protected defersSentMark(_envelope: Envelope): boolean {
     return false;
+  }
+
+  /** Whether a direct delivery of this message takes its reply back with the call (see `receiveReply`). */
+  protected takesReplyBack(_envelope: Envelope): boolean {
+    return false;
+  }
+
+  /**
+   * Records a reply that came back with its command's delivery; true when that committed (a repeat of
+   * a reply already recorded commits nothing). Throws when the delivery must be retried; the receiver's
+   * inbox then hands the same reply back.
+   */
+  protected async receiveReply(_reply: Envelope): Promise<boolean> {
+    throw new Error("this object takes no replies back");
+  }
+
+  /** Has the reply's commit record the command's sent mark; true when it did. */
+  private async answeredBy(messageId: string, destination: string, reply: Envelope): Promise<boolean> {
+    const key = deliveryKey(messageId, destination);
+    this.delivered.set(key, { messageId, destination, at: new Date(this.clock()).toISOString() });
+    try {
+      if (await this.receiveReply(reply)) return true;
+      this.delivered.delete(key);
+      return false;
+    } catch (error) {
+      this.delivered.delete(key);
+      throw error;
+    }
   }
 
   private deliveredKeys(): string {

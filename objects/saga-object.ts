@@ -1,6 +1,6 @@
 import { readConfig } from "../src/kernel/config";
 import type { Cause, Envelope, OutboxMessage } from "../src/kernel/envelope";
-import { Code, fail, notFound, ok, type Result } from "../src/kernel/errors";
+import { Code, DomainError, fail, notFound, ok, type Result } from "../src/kernel/errors";
 import { logError, logInfo } from "../src/kernel/log";
 import {
   onReply,
@@ -12,7 +12,9 @@ import {
   startSaga,
   type Transition,
 } from "../src/kernel/saga";
-import { commandHeaders, readReply } from "../src/kernel/replies";
+import { commandHeaders, expectsReply, readReply } from "../src/kernel/replies";
+import { logMessage } from "../queues/consumer";
+import { replyAsConsumed } from "../queues/direct";
 import { topology } from "../queues/topology";
 import { type InboxMark, type KernelEnv, OutboxObject } from "./outbox-object";
 
@@ -76,6 +78,30 @@ export abstract class SagaObject<D, Env extends KernelEnv = KernelEnv> extends O
       const saga = this.load();
       return saga ? ok(saga.state) : fail(notFound("saga with that ID does not exist").toInfo());
     });
+  }
+
+  /**
+   * A direct command's reply comes back with the call, unless the saga's own context is stalled
+   * (STALL_QUEUES): then the receiver relays it, and the stall defers it as it would any delivery.
+   */
+  protected override takesReplyBack(envelope: Envelope): boolean {
+    return expectsReply(envelope) && !readConfig(this.env).stalledContexts.includes(this.replyContext());
+  }
+
+  /** Records the reply as the saga context's consumer would (the same handler key, schema and log line). */
+  protected override async receiveReply(reply: Envelope): Promise<boolean> {
+    const started = Date.now();
+    const context = this.replyContext();
+    const { handler, message } = replyAsConsumed(context, reply);
+    const result = await this.reply(handler, message);
+    if (!result.ok) throw DomainError.from(result.error);
+    const outcome = result.value.duplicate ? "duplicate" : "acked";
+    logMessage(outcome, { context, name: reply.name, messageId: reply.id, envelope: reply, attempt: 1, started });
+    return outcome === "acked";
+  }
+
+  private replyContext(): string {
+    return topology.replyDestinations(this.definition.replyChannel)[0] ?? "";
   }
 
   /** The awaited command's reply commits soon, and records the command's sent mark with it. */

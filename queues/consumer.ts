@@ -2,7 +2,7 @@ import { bindingNamed } from "../src/kernel/bindings";
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
 import { configureLog, describeError, log, logError, logInfo, type LogLevel } from "../src/kernel/log";
-import type { ContextHandlers } from "../src/kernel/messages";
+import type { ContextHandlers, Delivery } from "../src/kernel/messages";
 import type { Module } from "../src/kernel/module";
 import { withCoalescedD1 } from "./coalesce";
 import { deadLetterUpsert } from "./dead-letters";
@@ -125,7 +125,13 @@ export function logMessage(
  * What `context` does with one decoded message: its handler runs on the validated payload, and a name
  * it has no handler for is acknowledged (logged once per isolate). Throws when the message must be retried.
  */
-export async function dispatch<Env>(env: Env, context: string, handlers: ContextHandlers<Env>, envelope: Envelope): Promise<"acked" | "duplicate"> {
+export async function dispatch<Env>(
+  env: Env,
+  context: string,
+  handlers: ContextHandlers<Env>,
+  envelope: Envelope,
+  delivery?: Delivery,
+): Promise<"acked" | "duplicate"> {
   const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
   if (!handler) {
     // a context without handlers yet must not flood the log
@@ -136,7 +142,7 @@ export async function dispatch<Env>(env: Env, context: string, handlers: Context
     return "acked";
   }
   const payload = handler.schema.parse(envelope.payload);
-  const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`);
+  const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`, delivery);
   return outcome === "duplicate" ? "duplicate" : "acked";
 }
 

@@ -1,6 +1,7 @@
 import { readConfig } from "../src/kernel/config";
 import type { Envelope } from "../src/kernel/envelope";
 import { logError } from "../src/kernel/log";
+import type { Delivery } from "../src/kernel/messages";
 import { modules } from "../src/modules";
 import { dispatch, logMessage } from "./consumer";
 
@@ -19,19 +20,42 @@ export const travelsDirect = (env: object, envelope: Envelope): boolean =>
 export const directDeliveryAttempts = 5;
 
 /**
- * Runs what `destination`'s consumer would run for this message, logging the same line. Throws when the
- * delivery must be retried (the handler failed, or the test-only STALL_QUEUES defers the context).
+ * Runs what `destination`'s consumer would run for this message, logging the same line. With
+ * `takeReply`, a command's reply comes back as the result (the receiver commits it as delivered)
+ * instead of being relayed by the receiver. Throws when the delivery must be retried (the handler
+ * failed, or the test-only STALL_QUEUES defers the context).
  */
-export async function deliverDirect(env: object, destination: string, envelope: Envelope, attempt: number): Promise<void> {
+export async function deliverDirect(
+  env: object,
+  destination: string,
+  envelope: Envelope,
+  attempt: number,
+  takeReply = false,
+): Promise<Envelope | undefined> {
   const started = Date.now();
   const line = { context: destination, name: envelope.name, messageId: envelope.id, envelope, attempt, started };
   try {
     if (readConfig(env).stalledContexts.includes(destination)) throw new Error(`${destination} is stalled (STALL_QUEUES)`);
-    const handlers = modules.find((m) => m.name === destination)?.handlers ?? {};
-    logMessage(await dispatch(env, destination, handlers, envelope), line);
+    const delivery: Delivery | undefined = takeReply ? { replyToCaller: true } : undefined;
+    logMessage(await dispatch(env, destination, handlersOf(destination), envelope, delivery), line);
+    return delivery?.reply;
   } catch (error) {
     logError("handler failed", error, { context: destination, handler: `${destination}.${envelope.name}`, messageId: envelope.id, attempts: attempt });
     logMessage("retried", line);
     throw error;
   }
 }
+
+/**
+ * A reply taken back with its command, as `context`'s consumer would hand it to its handler: the inbox
+ * key and the envelope with its payload checked by that handler's schema. Throws on an unknown or
+ * invalid reply.
+ */
+export function replyAsConsumed(context: string, reply: Envelope): { handler: string; message: Envelope } {
+  const handlers = handlersOf(context);
+  const handler = Object.hasOwn(handlers, reply.name) ? handlers[reply.name] : undefined;
+  if (!handler) throw new Error(`${context} has no handler for ${reply.name}`);
+  return { handler: `${context}.${reply.name}`, message: { ...reply, payload: handler.schema.parse(reply.payload) } };
+}
+
+const handlersOf = (context: string) => modules.find((m) => m.name === context)?.handlers ?? {};

@@ -55,4 +55,6 @@ export const nowIso = (): string => new Date().toISOString();
 export interface OutboxMessage {
   envelope: Envelope;
   destinations: readonly string[];
+  /** A reply its command's caller took back with the call: written as sent, never relayed. */
+  deliveredByCaller?: boolean;
 }

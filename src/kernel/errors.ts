@@ -1,3 +1,5 @@
+import type { Envelope } from "./envelope";
+
 /** Error codes of SPEC §2.5 and their HTTP statuses. */
 export const Code = {
   InvalidArgument: 3,
@@ -62,9 +64,13 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 
 /**
  * The outcome of a message-driven command: a failure may already have been answered with a reply.
- * `duplicate` marks a result recorded by an earlier delivery (only the consumer's log line uses it).
+ * `duplicate` marks a result recorded by an earlier delivery (only the consumer's log line uses it);
+ * `reply` is the command's reply, handed back to a caller that takes it (see `Delivery`).
  */
-export type HandleResult<T> = ({ ok: true; value: T } | { ok: false; error: ErrorInfo; replied?: boolean }) & { duplicate?: boolean };
+export type HandleResult<T> = ({ ok: true; value: T } | { ok: false; error: ErrorInfo; replied?: boolean }) & {
+  duplicate?: boolean;
+  reply?: Envelope;
+};
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (error: ErrorInfo): Result<never> => ({ ok: false, error });

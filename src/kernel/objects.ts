@@ -1,5 +1,6 @@
 import type { Cause, Envelope, Metadata } from "./envelope";
 import type { HandleResult, Result } from "./errors";
+import type { Delivery } from "./messages";
 
 /** An aggregate's state as another context may read it (SPEC §2.6 `snapshot()`). */
 export interface AggregateSnapshot<S> {
@@ -29,7 +30,8 @@ export interface StreamPage {
 /** The RPC surface of every aggregate object (objects/aggregate-object.ts). */
 export interface AggregateRpc<C, S> {
   execute(id: string, command: C, cause: Cause): Promise<Result<{ version: number }>>;
-  handle(id: string, handler: string, message: Envelope, command: C): Promise<HandleResult<{ version: number }>>;
+  /** With `replyToCaller`, the reply is committed as delivered and returned in the result instead of relayed. */
+  handle(id: string, handler: string, message: Envelope, command: C, replyToCaller?: boolean): Promise<HandleResult<{ version: number }>>;
   /** The recorded result of a message already handled, or null (lets a handler skip work before `handle`). */
   recorded(handler: string, messageId: string): Promise<Result<HandleResult<{ version: number }> | null>>;
   get(id: string): Promise<Result<S>>;
@@ -49,7 +51,8 @@ export function aggregate<O extends AggregateObjectLike>(namespace: DurableObjec
   const stub = namespace.get(namespace.idFromName(id)) as unknown as AggregateRpc<C, StateOf<O>>;
   return {
     execute: (command: C, cause: Cause) => stub.execute(id, command, cause),
-    handle: (handler: string, message: Envelope, command: C) => stub.handle(id, handler, message, command),
+    handle: (handler: string, message: Envelope, command: C, delivery?: Delivery) =>
+      stub.handle(id, handler, message, command, delivery?.replyToCaller ?? false),
     recorded: (handler: string, messageId: string) => stub.recorded(handler, messageId),
     get: () => stub.get(id),
     snapshot: () => stub.snapshot(id),
