@@ -2,7 +2,7 @@ import { bindingNamed } from "../src/kernel/bindings";
 import { readConfig, type ConfigVars } from "../src/kernel/config";
 import { type Envelope, envelopeSchema } from "../src/kernel/envelope";
 import { configureLog, describeError, log, logError, logInfo, type LogLevel } from "../src/kernel/log";
-import type { ContextHandlers, Delivery } from "../src/kernel/messages";
+import type { ContextHandlers, ReplyToCaller } from "../src/kernel/messages";
 import type { Module } from "../src/kernel/module";
 import { withCoalescedD1 } from "./coalesce";
 import { deadLetterUpsert } from "./dead-letters";
@@ -130,7 +130,7 @@ export async function dispatch<Env>(
   context: string,
   handlers: ContextHandlers<Env>,
   envelope: Envelope,
-  delivery?: Delivery,
+  replyToCaller?: ReplyToCaller,
 ): Promise<"acked" | "duplicate"> {
   const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
   if (!handler) {
@@ -142,7 +142,7 @@ export async function dispatch<Env>(
     return "acked";
   }
   const payload = handler.schema.parse(envelope.payload);
-  const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`, delivery);
+  const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`, replyToCaller);
   return outcome === "duplicate" ? "duplicate" : "acked";
 }
 

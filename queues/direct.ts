@@ -1,7 +1,7 @@
 import { readConfig } from "../src/kernel/config";
 import type { Envelope } from "../src/kernel/envelope";
 import { logError } from "../src/kernel/log";
-import type { Delivery } from "../src/kernel/messages";
+import type { ReplyToCaller } from "../src/kernel/messages";
 import { modules } from "../src/modules";
 import { dispatch, logMessage } from "./consumer";
 
@@ -36,9 +36,9 @@ export async function deliverDirect(
   const line = { context: destination, name: envelope.name, messageId: envelope.id, envelope, attempt, started };
   try {
     if (readConfig(env).stalledContexts.includes(destination)) throw new Error(`${destination} is stalled (STALL_QUEUES)`);
-    const delivery: Delivery | undefined = takeReply ? { replyToCaller: true } : undefined;
-    logMessage(await dispatch(env, destination, handlersOf(destination), envelope, delivery), line);
-    return delivery?.reply;
+    const replyToCaller: ReplyToCaller | undefined = takeReply ? {} : undefined;
+    logMessage(await dispatch(env, destination, handlersOf(destination), envelope, replyToCaller), line);
+    return replyToCaller?.reply;
   } catch (error) {
     logError("handler failed", error, { context: destination, handler: `${destination}.${envelope.name}`, messageId: envelope.id, attempts: attempt });
     logMessage("retried", line);

@@ -54,19 +54,19 @@ export const depotHandlers: ContextHandlers<Env> = {
   // saga commands; a list created by the saga has the command's message id (SPEC §2.1). `handle()`
   // answers a redelivered command from its inbox, whatever the lookups found; should the lookups fail,
   // the inbox is asked first, so a command already handled is not retried for a lookup it does not need.
-  "depotapi.CreateShoppingListCommand": on(depotCommands["depotapi.CreateShoppingListCommand"], async (env, m, handler, delivery) => {
+  "depotapi.CreateShoppingListCommand": on(depotCommands["depotapi.CreateShoppingListCommand"], async (env, m, handler, replyToCaller) => {
     const list = aggregate(env.SHOPPING_LIST, m.id);
     let stops: StopsLookup;
     try {
       stops = await resolveStops(env, m.payload.items, { correlationId: m.metadata.correlationId, causationId: m.id });
     } catch (error) {
       const recorded = unwrap(await list.recorded(handler, m.id));
-      if (recorded) return settleCommand({ ...recorded, duplicate: true }, delivery);
+      if (recorded) return settleCommand({ ...recorded, duplicate: true }, replyToCaller);
       throw error;
     }
     return settleCommand(
-      await list.handle(handler, m, { type: "CreateShoppingList", orderId: m.payload.orderId, itemCount: m.payload.items.length, stops }, delivery),
-      delivery,
+      await list.handle(handler, m, { type: "CreateShoppingList", orderId: m.payload.orderId, itemCount: m.payload.items.length, stops }, replyToCaller),
+      replyToCaller,
     );
   }),
   "depotapi.CancelShoppingListCommand": on(

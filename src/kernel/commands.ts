@@ -1,5 +1,5 @@
 import type { Envelope } from "./envelope";
-import type { Delivery, HandlerOutcome } from "./messages";
+import type { HandlerOutcome, ReplyToCaller } from "./messages";
 import { aggregate, type AggregateObjectLike, type CommandOf } from "./objects";
 import { settleCommand } from "./replies";
 
@@ -12,5 +12,8 @@ import { settleCommand } from "./replies";
 export const commandHandler =
   <Env, O extends AggregateObjectLike>(objects: (env: Env) => DurableObjectNamespace<O>) =>
   <P>(target: (payload: P) => string, command: (payload: P) => CommandOf<O>) =>
-  async (env: Env, message: Envelope<P>, handler: string, delivery?: Delivery): Promise<HandlerOutcome> =>
-    settleCommand(await aggregate(objects(env), target(message.payload)).handle(handler, message, command(message.payload), delivery), delivery);
+  async (env: Env, message: Envelope<P>, handler: string, replyToCaller?: ReplyToCaller): Promise<HandlerOutcome> =>
+    settleCommand(
+      await aggregate(objects(env), target(message.payload)).handle(handler, message, command(message.payload), replyToCaller),
+      replyToCaller,
+    );

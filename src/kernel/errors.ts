@@ -65,7 +65,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 /**
  * The outcome of a message-driven command: a failure may already have been answered with a reply.
  * `duplicate` marks a result recorded by an earlier delivery (only the consumer's log line uses it);
- * `reply` is the command's reply, handed back to a caller that takes it (see `Delivery`).
+ * `reply` is the command's reply, handed back to a caller that takes it (see `ReplyToCaller`).
  */
 export type HandleResult<T> = ({ ok: true; value: T } | { ok: false; error: ErrorInfo; replied?: boolean }) & {
   duplicate?: boolean;

@@ -8,11 +8,10 @@ import type { Envelope } from "./envelope";
 export type HandlerOutcome = "duplicate" | void;
 
 /**
- * A direct delivery whose sender takes the command's reply back with the call (queues/direct.ts): the
- * command's handler has the reply committed as delivered and leaves it in `reply`.
+ * Given by a direct delivery whose sender takes the command's reply back with the call (queues/direct.ts):
+ * the command's handler has the reply committed as delivered and leaves it in `reply`.
  */
-export interface Delivery {
-  replyToCaller: true;
+export interface ReplyToCaller {
   reply?: Envelope;
 }
 
@@ -20,7 +19,7 @@ export interface Delivery {
 export interface MessageHandler<Env, P = unknown> {
   schema: z.ZodType<P>;
   /** `handler` is the inbox key `<context>.<message name>` (SPEC §5.5). */
-  run(env: Env, message: Envelope<P>, handler: string, delivery?: Delivery): Promise<HandlerOutcome>;
+  run(env: Env, message: Envelope<P>, handler: string, replyToCaller?: ReplyToCaller): Promise<HandlerOutcome>;
 }
 
 /** A context's handlers by the message names it consumes. */
@@ -29,5 +28,5 @@ export type ContextHandlers<Env> = Readonly<Record<string, MessageHandler<Env, a
 /** Defines a handler with its payload type inferred from the contract schema. */
 export const on = <Env, S extends z.ZodType>(
   schema: S,
-  run: (env: Env, message: Envelope<z.output<S>>, handler: string, delivery?: Delivery) => Promise<HandlerOutcome>,
+  run: (env: Env, message: Envelope<z.output<S>>, handler: string, replyToCaller?: ReplyToCaller) => Promise<HandlerOutcome>,
 ): MessageHandler<Env, z.output<S>> => ({ schema: schema as z.ZodType<z.output<S>>, run });

@@ -1,6 +1,6 @@
 import type { Cause, Envelope, Metadata } from "./envelope";
 import type { HandleResult, Result } from "./errors";
-import type { Delivery } from "./messages";
+import type { ReplyToCaller } from "./messages";
 
 /** An aggregate's state as another context may read it (SPEC §2.6 `snapshot()`). */
 export interface AggregateSnapshot<S> {
@@ -51,8 +51,8 @@ export function aggregate<O extends AggregateObjectLike>(namespace: DurableObjec
   const stub = namespace.get(namespace.idFromName(id)) as unknown as AggregateRpc<C, StateOf<O>>;
   return {
     execute: (command: C, cause: Cause) => stub.execute(id, command, cause),
-    handle: (handler: string, message: Envelope, command: C, delivery?: Delivery) =>
-      stub.handle(id, handler, message, command, delivery?.replyToCaller ?? false),
+    handle: (handler: string, message: Envelope, command: C, replyToCaller?: ReplyToCaller) =>
+      stub.handle(id, handler, message, command, replyToCaller !== undefined),
     recorded: (handler: string, messageId: string) => stub.recorded(handler, messageId),
     get: () => stub.get(id),
     snapshot: () => stub.snapshot(id),

@@ -1,4 +1,4 @@
-import type { Delivery, HandlerOutcome } from "./messages";
+import type { HandlerOutcome, ReplyToCaller } from "./messages";
 import type { Envelope, Metadata, OutgoingMessage } from "./envelope";
 import { DomainError, type ErrorInfo, type HandleResult } from "./errors";
 import type { SagaReply } from "./saga";
@@ -72,10 +72,10 @@ export function readReply(message: Envelope): ReceivedReply {
  * Settles a message-driven command's outcome for the consumer (SPEC §4.3): success, or a failure whose
  * reply was committed, acknowledges the message; any other failure (no reply channel, a conflict or
  * fault that rolled the transaction back) is thrown so the message is retried. A redelivery is "duplicate".
- * A delivery that takes the reply back gets it in `delivery.reply`.
+ * A caller that takes the reply back gets it in `replyToCaller.reply`.
  */
-export function settleCommand(result: HandleResult<unknown>, delivery?: Delivery): HandlerOutcome {
+export function settleCommand(result: HandleResult<unknown>, replyToCaller?: ReplyToCaller): HandlerOutcome {
   if (!result.ok && !result.replied) throw DomainError.from(result.error);
-  if (delivery) delivery.reply = result.reply;
+  if (replyToCaller) replyToCaller.reply = result.reply;
   return result.duplicate ? "duplicate" : undefined;
 }
