@@ -22,7 +22,10 @@ const relayRetryCapSeconds = 60;
 export const maxDeliveryAttempts = 10;
 /** Safety alarm armed with every outbox write: it relays if the immediate relay never happens. */
 const relaySafetyDelayMs = 2_000;
-/** Deliveries sent per relay pass. */
+/**
+ * Deliveries sent per relay pass. Written into the due query, not bound: SQLite recompiles a statement
+ * whose LIMIT is a bound parameter every time it is bound again, so each relay would prepare it anew.
+ */
 const relayBatch = 100;
 const dayMs = 24 * 3600 * 1000;
 const sentRetentionMs = 7 * dayMs;
@@ -274,10 +277,9 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
         .exec<DueDelivery>(
           `SELECT d.message_id, d.destination, d.attempts, d.last_error, o.name, o.payload, o.metadata, o.occurred_at
            FROM outbox o JOIN outbox_deliveries d ON d.message_id = o.message_id
-           WHERE o.sent_at IS NULL AND d.sent_at IS NULL AND d.dead_lettered_at IS NULL AND d.retry_at <= ?1 AND ${notDelivered("?3")}
-           ORDER BY o.occurred_at, o.rowid, d.destination LIMIT ?2`,
+           WHERE o.sent_at IS NULL AND d.sent_at IS NULL AND d.dead_lettered_at IS NULL AND d.retry_at <= ?1 AND ${notDelivered("?2")}
+           ORDER BY o.occurred_at, o.rowid, d.destination LIMIT ${relayBatch}`,
           this.clock(),
-          relayBatch,
           this.deliveredKeys(),
         )
         .toArray();

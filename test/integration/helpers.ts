@@ -31,6 +31,7 @@ export function failingQueues(): Record<string, Pick<Queue, "send" | "sendBatch"
 export function capturingQueues(refused: readonly string[] = []) {
   const sent = new Map<string, Envelope[]>();
   const offered = new Map<string, Envelope[]>();
+  const batchSizes = new Map<string, number[]>();
   const add = (map: Map<string, Envelope[]>, c: string, body: unknown) => map.set(c, [...(map.get(c) ?? []), body as Envelope]);
   const queues = Object.fromEntries(
     contexts.map((c) => [
@@ -39,6 +40,7 @@ export function capturingQueues(refused: readonly string[] = []) {
         send: async (body: unknown) => void add(sent, c, body),
         sendBatch: async (messages: Iterable<MessageSendRequest>) => {
           const bodies = [...messages].map((m) => m.body);
+          batchSizes.set(c, [...(batchSizes.get(c) ?? []), bodies.length]);
           for (const body of bodies) add(offered, c, body);
           if (refused.includes(c)) throw new Error(`queue mallbots-${c} refused the batch`);
           for (const body of bodies) add(sent, c, body);
@@ -46,7 +48,13 @@ export function capturingQueues(refused: readonly string[] = []) {
       },
     ]),
   );
-  return { queues, sent: (context: string) => sent.get(context) ?? [], offered: (context: string) => offered.get(context) ?? [] };
+  return {
+    queues,
+    sent: (context: string) => sent.get(context) ?? [],
+    offered: (context: string) => offered.get(context) ?? [],
+    /** The size of each sendBatch call to the context's queue, in order. */
+    batchSizes: (context: string) => batchSizes.get(context) ?? [],
+  };
 }
 
 /** Replaces the clock an object's relay and pruning read (OutboxObject.clock). */

@@ -42,11 +42,11 @@ const deadLetter = (messageId: string, context: string) =>
     .bind(messageId, context)
     .first<{ id: string; attempts: number; last_error: string; envelope: string }>();
 
-/** A counter whose queues refuse `refused`, with a clock the test moves. */
-async function toyWithRefusedQueue(refused: string) {
+/** A counter whose queues refuse the `refused` contexts, with a clock the test moves. */
+async function toyWithRefusedQueue(...refused: string[]) {
   const id = crypto.randomUUID();
   const stub = stubOf(env.TOY, id);
-  const captured = capturingQueues([refused]);
+  const captured = capturingQueues(refused);
   const clock = { now: Date.now() };
   await inObject(stub, (instance) => {
     patchEnv(instance, captured.queues);
@@ -175,6 +175,32 @@ describe("the relay's alarm", () => {
     await idle.execute({ type: "Open", label: "Delivered" });
     await eventually(async () => ((await deliveries(idle.stub)).every((d) => d.sent_at !== null) ? true : undefined));
     expect(await eventually(async () => ((await inObject(idle.stub, (_, state) => state.storage.getAlarm())) === null ? "none" : undefined))).toBe("none");
+  });
+});
+
+describe("relay passes", () => {
+  it("relays a backlog in passes of at most 100 copies, oldest rows first, until none is left", async () => {
+    const { stub, execute, captured } = await toyWithRefusedQueue();
+    await inObject(stub, (instance) => patchEnv(instance, { OUTBOX_RELAY_FAULT: "skip-immediate", ALLOW_TEST_FAULTS: "true" }));
+    await execute({ type: "Open", label: "Backlog" });
+    for (let i = 0; i < 129; i++) await execute({ type: "Add", amount: 1 });
+    expect(captured.sent("depot")).toHaveLength(0);
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+    // each row has a copy per consuming context; a pass sends the 100 oldest copies, each queue its share
+    const written = await deliveries(stub);
+    const contexts = [...new Set(written.map((d) => d.destination))];
+    expect(contexts.length).toBeGreaterThan(1);
+    const passes = contexts.map((c) => captured.batchSizes(c));
+    const perPass = passes[0]!.map((_, i) => passes.reduce((sum, sizes) => sum + (sizes[i] ?? 0), 0));
+    expect(perPass).toEqual([100, 100, 100, written.length - 300]);
+    for (const context of contexts) {
+      const rows = written.filter((d) => d.destination === context);
+      expect(captured.sent(context).map((e) => e.id)).toEqual(rows.map((d) => d.message_id));
+    }
+    expect(written.every((d) => d.sent_at !== null && d.attempts === 0)).toBe(true);
+    expect(await inObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
   });
 });
 
