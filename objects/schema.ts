@@ -2,28 +2,27 @@
  * Runs an object's schema script once per storage, and again only when the script changes. Objects are
  * constructed on every load (and after each eviction); re-running every `CREATE … IF NOT EXISTS` and the
  * outbox backfill each time costs more than the one lookup that proves it was done.
+ *
+ * The script that ran is marked by an empty view named after its fingerprint: one schema row, where a
+ * table of fingerprints cost a table, its key index and a row (five rows written per new object).
  */
 export function ensureSchema(sql: SqlStorage, script: string): void {
-  let fingerprint = fingerprints.get(script);
-  if (fingerprint === undefined) fingerprints.set(script, (fingerprint = `${script.length}:${hash(script)}`));
-  if (applied(sql, fingerprint)) return;
+  let marker = markers.get(script);
+  if (marker === undefined) markers.set(script, (marker = `schema_${script.length}_${hash(script)}`));
+  const earlier = sql
+    .exec<{ type: string; name: string }>(
+      `SELECT type, name FROM sqlite_master WHERE (type = 'view' AND name LIKE 'schema\\_%' ESCAPE '\\') OR name = 'schema_applied'`,
+    )
+    .toArray();
+  if (earlier.some((m) => m.name === marker)) return;
   sql.exec(script);
-  sql.exec("CREATE TABLE IF NOT EXISTS schema_applied (fingerprint TEXT PRIMARY KEY)");
-  sql.exec("INSERT OR IGNORE INTO schema_applied (fingerprint) VALUES (?)", fingerprint);
+  // the marker of an older script, or the fingerprint table objects kept before the markers
+  for (const m of earlier) sql.exec(`DROP ${m.type === "view" ? "VIEW" : "TABLE"} "${m.name}"`);
+  sql.exec(`CREATE VIEW "${marker}" AS SELECT 1`);
 }
 
-/** Each object class's script, hashed once per isolate rather than on every construction. */
-const fingerprints = new Map<string, string>();
-
-/** Whether the script with this fingerprint has run here; a new storage has no schema_applied table yet. */
-function applied(sql: SqlStorage, fingerprint: string): boolean {
-  try {
-    return sql.exec("SELECT 1 FROM schema_applied WHERE fingerprint = ?", fingerprint).toArray().length > 0;
-  } catch (error) {
-    if (String(error).includes("no such table")) return false;
-    throw error;
-  }
-}
+/** Each object class's marker name, computed once per isolate rather than on every construction. */
+const markers = new Map<string, string>();
 
 /** FNV-1a over UTF-16 code units: enough to tell two schema scripts apart. */
 function hash(text: string): string {
