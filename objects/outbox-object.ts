@@ -37,7 +37,10 @@ const pruneBatch = 500;
 /**
  * `outbox.sent_at` is set once every destination of the row has taken it or been dead-lettered;
  * `outbox.attempts` is the highest attempt count among its destinations. `outbox_deliveries` holds one
- * row per (message, destination): `retry_at` (epoch ms) is when a failed copy is due again.
+ * row per (message, destination): `retry_at` (epoch ms) is when a failed copy is due again. The deliveries
+ * and the inbox are keyed by their primary key alone (WITHOUT ROWID): an insert writes the row and its
+ * secondary index, not also a separate key index. Objects created before keep rowid tables; every
+ * statement here works on both.
  */
 const outboxSchema = [
   `CREATE TABLE IF NOT EXISTS outbox (message_id TEXT PRIMARY KEY, name TEXT NOT NULL,
@@ -47,7 +50,7 @@ const outboxSchema = [
   `CREATE INDEX IF NOT EXISTS outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL`,
   `CREATE TABLE IF NOT EXISTS outbox_deliveries (message_id TEXT NOT NULL, destination TEXT NOT NULL,
      attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
-     sent_at TEXT, dead_lettered_at TEXT, PRIMARY KEY (message_id, destination))`,
+     sent_at TEXT, dead_lettered_at TEXT, PRIMARY KEY (message_id, destination)) WITHOUT ROWID`,
   `CREATE INDEX IF NOT EXISTS outbox_deliveries_pending ON outbox_deliveries (retry_at)
      WHERE sent_at IS NULL AND dead_lettered_at IS NULL`,
   // unsent rows written before deliveries were tracked per destination
@@ -55,7 +58,7 @@ const outboxSchema = [
      SELECT o.message_id, j.value FROM outbox o, json_each(o.destinations) j
      WHERE o.sent_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.message_id = o.message_id)`,
   `CREATE TABLE IF NOT EXISTS inbox (message_id TEXT NOT NULL, handler TEXT NOT NULL,
-     received_at TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (message_id, handler))`,
+     received_at TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (message_id, handler)) WITHOUT ROWID`,
   `CREATE INDEX IF NOT EXISTS inbox_received ON inbox (received_at)`,
 ].join(";\n");
 
@@ -243,7 +246,8 @@ export abstract class OutboxObject<Env extends KernelEnv = KernelEnv> extends Du
       sql.exec(`DELETE FROM outbox_deliveries WHERE message_id IN (${oldSent})`, sentBefore, pruneBatch);
       sql.exec(`DELETE FROM outbox WHERE message_id IN (${oldSent})`, sentBefore, pruneBatch);
       sql.exec(
-        "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+        `DELETE FROM inbox WHERE (message_id, handler) IN
+           (SELECT message_id, handler FROM inbox WHERE received_at < ? ORDER BY received_at LIMIT ?)`,
         receivedBefore,
         pruneBatch,
       );

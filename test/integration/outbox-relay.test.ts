@@ -204,6 +204,41 @@ describe("relay passes", () => {
   });
 });
 
+describe("storage written by an earlier version", () => {
+  it("relays, deduplicates and prunes with the rowid delivery and inbox tables objects were created with before", async () => {
+    const { id, stub, clock, execute, captured } = await toyWithRefusedQueue();
+    await inObject(stub, (_, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE outbox_deliveries");
+      sql.exec("DROP TABLE inbox");
+      sql.exec(`CREATE TABLE outbox_deliveries (message_id TEXT NOT NULL, destination TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, retry_at INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+        sent_at TEXT, dead_lettered_at TEXT, PRIMARY KEY (message_id, destination))`);
+      sql.exec("CREATE INDEX outbox_deliveries_pending ON outbox_deliveries (retry_at) WHERE sent_at IS NULL AND dead_lettered_at IS NULL");
+      sql.exec(`CREATE TABLE inbox (message_id TEXT NOT NULL, handler TEXT NOT NULL,
+        received_at TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (message_id, handler))`);
+      sql.exec("CREATE INDEX inbox_received ON inbox (received_at)");
+    });
+    await execute({ type: "Open", label: "Older" });
+    await eventually(async () => ((await deliveries(stub)).every((d) => d.sent_at !== null) ? true : undefined));
+    expect(captured.sent("depot").map((e) => e.name)).toEqual(["storesapi.StoreCreated"]);
+
+    const message: Envelope = { id: crypto.randomUUID(), name: "toyapi.Add", payload: {}, metadata: cause, occurredAt: new Date(clock.now).toISOString() };
+    const handle = () => inObject(stub, (instance) => instance.handle(id, "toy.toyapi.Add", message, { type: "Add", amount: 1 }));
+    expect(await handle()).toMatchObject({ ok: true, value: { version: 2 } });
+    expect(await handle()).toMatchObject({ ok: true, value: { version: 2 }, duplicate: true });
+
+    clock.now += 15 * day;
+    await execute({ type: "Add", amount: 1 });
+    const inboxRows = await inObject(stub, (_, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n);
+    expect(inboxRows).toBe(0);
+    const withRowid = await inObject(stub, (_, state) =>
+      state.storage.sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name IN ('inbox', 'outbox_deliveries')").toArray(),
+    );
+    expect(withRowid.every((t) => !t.sql.includes("WITHOUT ROWID"))).toBe(true);
+  });
+});
+
 describe("bounded object storage (SPEC §2.8)", () => {
   it("prunes sent outbox rows after 7 days and inbox rows after 14 days during commits; unsent and young rows stay", async () => {
     const { id, stub, clock, execute } = await toyWithRefusedQueue("baskets");
@@ -239,7 +274,7 @@ describe("bounded object storage (SPEC §2.8)", () => {
       );
     const inboxIds = () =>
       inObject(stub, (_, state) =>
-        state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM inbox ORDER BY rowid").toArray().map((r) => r.message_id),
+        state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM inbox ORDER BY received_at").toArray().map((r) => r.message_id),
       );
     expect(await outboxNames()).toEqual(["storesapi.StoreCreated", "storesapi.StoreRebranded"]);
 
