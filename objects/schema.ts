@@ -3,8 +3,8 @@
  * constructed on every load (and after each eviction); re-running every `CREATE … IF NOT EXISTS` and the
  * outbox backfill each time costs more than the one lookup that proves it was done.
  *
- * The script that ran is marked by an empty view named after its fingerprint: one schema row, where a
- * table of fingerprints cost a table, its key index and a row (five rows written per new object).
+ * The script that ran is marked by an empty view named after its fingerprint: a new object writes two rows
+ * for it, where the table of fingerprints it replaced (a table, its key index and a row) cost five.
  */
 export function ensureSchema(sql: SqlStorage, script: string): void {
   let marker = markers.get(script);
