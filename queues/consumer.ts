@@ -132,7 +132,7 @@ export async function dispatch<Env>(
   envelope: Envelope,
   replyToCaller?: ReplyToCaller,
 ): Promise<"acked" | "duplicate"> {
-  const handler = Object.hasOwn(handlers, envelope.name) ? handlers[envelope.name] : undefined;
+  const handler = handlerFor(handlers, envelope.name);
   if (!handler) {
     // a context without handlers yet must not flood the log
     if (!unhandled.has(`${context}.${envelope.name}`)) {
@@ -145,6 +145,9 @@ export async function dispatch<Env>(
   const outcome = await handler.run(env, { ...envelope, payload }, `${context}.${envelope.name}`, replyToCaller);
   return outcome === "duplicate" ? "duplicate" : "acked";
 }
+
+/** `handlers`' own handler for a message name (never one inherited from Object's prototype). */
+export const handlerFor = <Env>(handlers: ContextHandlers<Env>, name: string) => (Object.hasOwn(handlers, name) ? handlers[name] : undefined);
 
 async function handleOne<Env extends ConsumerEnv>(
   message: Message<unknown>,

@@ -3,7 +3,7 @@ import type { Envelope } from "../src/kernel/envelope";
 import { logError } from "../src/kernel/log";
 import type { ReplyToCaller } from "../src/kernel/messages";
 import { modules } from "../src/modules";
-import { dispatch, logMessage } from "./consumer";
+import { dispatch, handlerFor, logMessage } from "./consumer";
 
 /**
  * Direct delivery (docs/architecture.md, "Saga commands and replies go direct"): a saga's command is
@@ -52,8 +52,7 @@ export async function deliverDirect(
  * invalid reply.
  */
 export function replyAsConsumed(context: string, reply: Envelope): { handler: string; message: Envelope } {
-  const handlers = handlersOf(context);
-  const handler = Object.hasOwn(handlers, reply.name) ? handlers[reply.name] : undefined;
+  const handler = handlerFor(handlersOf(context), reply.name);
   if (!handler) throw new Error(`${context} has no handler for ${reply.name}`);
   return { handler: `${context}.${reply.name}`, message: { ...reply, payload: handler.schema.parse(reply.payload) } };
 }
