@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 // two tests fail on the unpatched Miniflare; the first checks what the keep-alive part relies on.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const WORKERD_IDLE_CLOSE_MS = 5_000;
 
 /** Polls `done` every 100 ms until it holds or `withinMs` has passed; resolves with whether it held. */
 async function until(done: () => boolean | Promise<boolean>, withinMs: number): Promise<boolean> {
@@ -19,7 +20,6 @@ async function until(done: () => boolean | Promise<boolean>, withinMs: number): 
   }
   return done();
 }
-const WORKERD_IDLE_CLOSE_MS = 5_000;
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
