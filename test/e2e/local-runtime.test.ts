@@ -2,6 +2,7 @@ import http from "node:http";
 import { connect, type Socket } from "node:net";
 import { Miniflare } from "miniflare";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { waitFor } from "./http";
 
 // The local runtime's queues log each batch through Miniflare's loopback server (Node). Two faults of the
 // installed Miniflare, patched in patches/miniflare+*.patch, stopped queues for good in bench runs: both sides
@@ -11,15 +12,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const WORKERD_IDLE_CLOSE_MS = 5_000;
-
-/** Polls `done` every 100 ms until it holds or `withinMs` has passed; resolves with whether it held. */
-async function until(done: () => boolean | Promise<boolean>, withinMs: number): Promise<boolean> {
-  for (let waited = 0; waited < withinMs; waited += 100) {
-    if (await done()) return true;
-    await sleep(100);
-  }
-  return done();
-}
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -73,7 +65,7 @@ describe("the local runtime's loopback connection", () => {
       server.close();
     };
     expect((await mf.dispatchFetch("http://localhost/")).status).toBe(204);
-    await until(() => endedAfterMs >= 0, 30_000);
+    await waitFor(async () => (endedAfterMs >= 0 || undefined), "workerd to close the idle connection", { timeoutMs: 30_000 });
     expect(endedAfterMs).toBeGreaterThanOrEqual(WORKERD_IDLE_CLOSE_MS - 500);
     // well before the loopback's patched keep-alive timeout (60 s)
     expect(endedAfterMs).toBeLessThan(30_000);
@@ -114,13 +106,13 @@ describe("the local runtime's loopback connection", () => {
       if (dropLogs && req.url?.startsWith("/core/log")) (dropped++, req.socket.destroy());
     });
     const seen = await mf.getKVNamespace("SEEN");
-    const delivered = (body: string) => until(async () => (await seen.get(body)) !== null, 10_000);
+    const delivered = (body: string) => waitFor(async () => (await seen.get(body)) ?? undefined, `"${body}" consumed`, { timeoutMs: 10_000 });
     await mf.dispatchFetch("http://localhost/?body=first");
-    expect(await delivered("first")).toBe(true);
+    await delivered("first");
     // the batch's log request, sent after the consumer returned, fails
-    expect(await until(() => dropped > 0, 10_000)).toBe(true);
+    await waitFor(async () => (dropped > 0 || undefined), "the batch's log request dropped", { timeoutMs: 10_000 });
     dropLogs = false;
     await mf.dispatchFetch("http://localhost/?body=second");
-    expect(await delivered("second")).toBe(true);
+    await delivered("second");
   });
 });
