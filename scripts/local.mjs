@@ -68,9 +68,9 @@ export function parseVarArgs(argv) {
  * `wrangler dev --persist-to`. MALLBOTS_INSPECTOR_PORT opens workerd's inspector (for profiling).
  * Resolves with the Miniflare instance once it serves.
  *
- * Requests pass Miniflare's entry worker (about 0.13 ms of CPU each). Serving the Worker on its own socket
- * (`unsafeDirectSockets`) skips it, but workerd then reset about one keep-alive connection in ten under 50
- * concurrent requests doing I/O, so it is not used.
+ * Requests pass Miniflare's entry worker. Serving the Worker on its own socket (`unsafeDirectSockets`) skips
+ * it, but saved no CPU measurably (alternating bench runs, bench/README.md), and workerd once reset about
+ * one keep-alive connection in ten there under 50 concurrent requests doing I/O, so it is not used.
  * Static assets: wrangler.toml runs the Worker first (`run_worker_first`), and the Worker hands /explorer/*
  * to its ASSETS binding. Locally, an assets directory on the Worker itself would put Miniflare's asset
  * router (two more isolates, about 0.28 ms of CPU) in front of every request; so ASSETS is bound to a
