@@ -46,8 +46,13 @@ async function checkoutUntilApproved(api, order, pollMs, timeoutMs = 120_000) {
   }
 }
 
+/** A GET of the admin API: { status, text }. */
+function adminGet(api, path, adminToken) {
+  return api.request("GET", path, { headers: { authorization: `Bearer ${adminToken}` } });
+}
+
 async function sagaOf(api, orderId, adminToken) {
-  const { status, text } = await api.request("GET", `/api/admin/sagas/${orderId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  const { status, text } = await adminGet(api, `/api/admin/sagas/${orderId}`, adminToken);
   return status === 200 ? JSON.parse(text).saga : null;
 }
 
@@ -75,9 +80,7 @@ function timeline(saga) {
  * carries no wait for the next poll.
  */
 async function approvalCommittedMs(api, orderId, sentAt, adminToken) {
-  const { status, text } = await api.request("GET", `/api/admin/streams/ordering.Order/${orderId}/events`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
+  const { status, text } = await adminGet(api, `/api/admin/streams/ordering.Order/${orderId}/events`, adminToken);
   if (status !== 200) throw new Error(`GET the events of order ${orderId} → ${status} ${text.slice(0, 200)}`);
   const approved = JSON.parse(text).events.find((e) => e.name === "ordering.OrderApproved");
   if (!approved) throw new Error(`order ${orderId} has no OrderApproved event`);
